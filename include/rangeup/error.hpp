@@ -1,0 +1,139 @@
+#pragma once
+// The error model: rangeup::errc values inside a std::error_category, so every
+// failure is a std::error_code. No exceptions anywhere.
+
+#include <string>
+#include <system_error>
+
+namespace rangeup {
+
+enum class errc : int {
+  // --- local input and capacities -------------------------------------------
+  invalid_argument = 1,     // a parameter makes no sense (empty name, ...)
+  size_out_of_range,        // file size outside what the flavor accepts
+  empty_source,             // zero-length upload where the service cannot take one
+  invalid_chunk_size,       // chunk size not accepted by the flavor
+  buffer_too_small,         // caller-provided buffer cannot hold the output
+  capacity_exceeded,        // fixed-capacity storage would overflow
+  url_too_long,             // uploadUrl longer than RANGEUP_MAX_URL_LENGTH
+  invalid_url,              // not an absolute http(s) URL
+  insecure_url,             // http:// without an explicit loopback allowance
+  malformed_range,          // a nextExpectedRanges / Content-Range value is not valid
+  malformed_json,           // JSON syntax error, truncation or hostile nesting
+  malformed_response,       // valid JSON/HTTP but not what the protocol says
+  invalid_resume_token,     // resume token unreadable or corrupted
+  resume_mismatch,          // resume token belongs to another file/target
+  // --- source ---------------------------------------------------------------
+  source_read_failed,       // reading the bytes to upload failed
+  source_changed,           // the file changed size/mtime during the upload
+  // --- transport ------------------------------------------------------------
+  connection_failed,        // could not connect / resolve
+  connection_dropped,       // connection closed before a complete response
+  timeout,                  // no progress within the configured time
+  tls_error,                // TLS handshake or certificate verification failed
+  response_too_large,       // response body/headers exceeded the cap
+  redirect_refused,         // server redirected an upload request
+  // --- server replies (DESIGN.md §1.4) --------------------------------------
+  bad_request,              // 400: we sent something wrong
+  unauthorized,             // 401: bearer token or uploadUrl token rejected
+  forbidden,                // 403
+  session_not_found,        // 404 on uploadUrl: expired or deleted
+  conflict,                 // 409 (e.g. nameAlreadyExists)
+  precondition_failed,      // 412 (If-Match / If-None-Match)
+  payload_too_large,        // 413
+  range_not_satisfiable,    // 416 that could not be resynchronised
+  throttled,                // 429 and the retry budget ran out
+  server_error,             // 5xx and the retry budget ran out
+  unexpected_status,        // any other status
+  protocol_violation,       // server contradicts itself (ranges beyond size, backwards, no progress)
+  // --- session outcome ------------------------------------------------------
+  retries_exhausted,        // attempt or time budget spent on transient failures
+  restarts_exhausted,       // too many session recreations after 404
+  session_expired,          // expirationDateTime passed
+  integrity_mismatch,       // server hash differs from the bytes we sent
+  cancelled,                // the caller cancelled the upload
+};
+
+class error_category_impl final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "rangeup"; }
+  std::string message(int value) const override { return describe(static_cast<errc>(value)); }
+
+  // Static text for each value; usable where std::string is unwelcome.
+  static const char* describe(errc e) noexcept {
+    switch (e) {
+      case errc::invalid_argument: return "invalid argument";
+      case errc::size_out_of_range: return "file size outside the range the service accepts";
+      case errc::empty_source: return "zero-length upload not supported by this service";
+      case errc::invalid_chunk_size: return "chunk size not accepted by this service";
+      case errc::buffer_too_small: return "output buffer too small";
+      case errc::capacity_exceeded: return "fixed capacity exceeded";
+      case errc::url_too_long: return "URL longer than RANGEUP_MAX_URL_LENGTH";
+      case errc::invalid_url: return "invalid URL";
+      case errc::insecure_url: return "https required (http allowed only for loopback when enabled)";
+      case errc::malformed_range: return "malformed byte range";
+      case errc::malformed_json: return "malformed JSON";
+      case errc::malformed_response: return "malformed server response";
+      case errc::invalid_resume_token: return "invalid resume token";
+      case errc::resume_mismatch: return "resume token belongs to a different upload";
+      case errc::source_read_failed: return "reading the source failed";
+      case errc::source_changed: return "the source changed during the upload";
+      case errc::connection_failed: return "connection failed";
+      case errc::connection_dropped: return "connection dropped";
+      case errc::timeout: return "timed out";
+      case errc::tls_error: return "TLS error";
+      case errc::response_too_large: return "response too large";
+      case errc::redirect_refused: return "redirect refused";
+      case errc::bad_request: return "server rejected the request (400)";
+      case errc::unauthorized: return "unauthorized (401)";
+      case errc::forbidden: return "forbidden (403)";
+      case errc::session_not_found: return "upload session not found (404)";
+      case errc::conflict: return "conflict (409)";
+      case errc::precondition_failed: return "precondition failed (412)";
+      case errc::payload_too_large: return "payload too large (413)";
+      case errc::range_not_satisfiable: return "requested range not satisfiable (416)";
+      case errc::throttled: return "throttled (429)";
+      case errc::server_error: return "server error (5xx)";
+      case errc::unexpected_status: return "unexpected HTTP status";
+      case errc::protocol_violation: return "server violated the upload protocol";
+      case errc::retries_exhausted: return "retries exhausted";
+      case errc::restarts_exhausted: return "session restarts exhausted";
+      case errc::session_expired: return "upload session expired";
+      case errc::integrity_mismatch: return "integrity check failed: server hash differs";
+      case errc::cancelled: return "cancelled";
+    }
+    return "unknown rangeup error";
+  }
+};
+
+// The one rangeup category. A function-local static of a literal type: no
+// dynamic initialisation, identical across translation units.
+inline const std::error_category& category() noexcept {
+  static const error_category_impl instance;
+  return instance;
+}
+
+inline std::error_code make_error_code(errc e) noexcept {
+  return {static_cast<int>(e), category()};
+}
+
+// Transient failures are worth retrying with the same request.
+inline bool is_transient(errc e) noexcept {
+  switch (e) {
+    case errc::connection_failed:
+    case errc::connection_dropped:
+    case errc::timeout:
+    case errc::throttled:
+    case errc::server_error:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace rangeup
+
+namespace std {
+template <>
+struct is_error_code_enum<rangeup::errc> : true_type {};
+}  // namespace std
