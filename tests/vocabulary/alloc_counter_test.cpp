@@ -5,6 +5,12 @@
 #include "rangeup/byte_range.hpp"
 #include "support/alloc_counter.hpp"
 
+namespace {
+// Publishing the pointers keeps the optimiser from eliding the new/delete pairs
+// (clang does so for unobserved allocations).
+void* volatile g_escape = nullptr;
+}  // namespace
+
 // The counter must see allocations, or every "0 allocations" assertion elsewhere
 // would pass vacuously.
 TEST_CASE("the allocation counter counts operator new") {
@@ -12,6 +18,8 @@ TEST_CASE("the allocation counter counts operator new") {
   rangeup_test::allocation_scope scope;
   auto p = std::make_unique<int>(3);
   auto a = std::make_unique<char[]>(100);
+  g_escape = p.get();
+  g_escape = a.get();
   CHECK(scope.count() == 2);
 }
 

@@ -56,10 +56,11 @@ TEST_CASE("text_writer reports buffer_too_small and keeps what fit before overfl
   CHECK(w.view() == "abc");
 }
 
-TEST_CASE("format_decimal covers zero and the 64-bit maximum") {
-  char out[20];
-  CHECK(std::string_view(out, rangeup::format_decimal(0, out)) == "0");
-  CHECK(std::string_view(out, rangeup::format_decimal(18446744073709551615ULL, out)) == "18446744073709551615");
+TEST_CASE("decimal_text covers zero, powers of ten and the 64-bit maximum") {
+  CHECK(rangeup::decimal_text(0).view() == "0");
+  CHECK(rangeup::decimal_text(10).view() == "10");
+  CHECK(rangeup::decimal_text(4194304).view() == "4194304");
+  CHECK(rangeup::decimal_text(18446744073709551615ULL).view() == "18446744073709551615");
 }
 
 TEST_CASE("truncate shortens only") {
