@@ -12,16 +12,23 @@
 // ignores unknown members, and reports malformed_json / malformed_range /
 // capacity_exceeded instead of truncating. The built-in codec is
 // rangeup::json::builtin_codec; adapters/json has nlohmann and Boost.JSON ones.
+// is_json_codec<C> (C++17) and the concept json_codec<C> (C++20) check the shape.
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
+#include <utility>
 
 #include "rangeup/byte_range.hpp"
 #include "rangeup/config.hpp"
 #include "rangeup/fixed_string.hpp"
 #include "rangeup/result.hpp"
+
+#if RANGEUP_HAS_CONCEPTS
+#include <concepts>
+#endif
 
 namespace rangeup {
 
@@ -81,5 +88,52 @@ struct create_body {
   const json_member* top_level = nullptr;
   std::size_t top_level_count = 0;
 };
+
+// ---- the Codec concept -----------------------------------------------------
+namespace detail {
+template <class C, class = void>
+struct is_json_codec_impl : std::false_type {};
+
+template <class C>
+struct is_json_codec_impl<
+    C, std::void_t<decltype(C::parse_session(std::declval<std::string_view>(), std::declval<session_document&>())),
+                   decltype(C::parse_error(std::declval<std::string_view>(), std::declval<error_document&>())),
+                   decltype(C::parse_drive_item(std::declval<std::string_view>(), std::declval<drive_item_document&>())),
+                   decltype(C::write_create_body(std::declval<const create_body&>(), std::declval<char*>(),
+                                                 std::declval<std::size_t>()))>>
+    : std::bool_constant<
+          std::is_same<decltype(C::parse_session(std::declval<std::string_view>(), std::declval<session_document&>())),
+                       std::error_code>::value &&
+          std::is_same<decltype(C::parse_error(std::declval<std::string_view>(), std::declval<error_document&>())),
+                       std::error_code>::value &&
+          std::is_same<decltype(C::parse_drive_item(std::declval<std::string_view>(),
+                                                    std::declval<drive_item_document&>())),
+                       std::error_code>::value &&
+          std::is_same<decltype(C::write_create_body(std::declval<const create_body&>(), std::declval<char*>(),
+                                                     std::declval<std::size_t>())),
+                       result<std::size_t>>::value &&
+          noexcept(C::parse_session(std::declval<std::string_view>(), std::declval<session_document&>())) &&
+          noexcept(C::parse_error(std::declval<std::string_view>(), std::declval<error_document&>())) &&
+          noexcept(C::parse_drive_item(std::declval<std::string_view>(), std::declval<drive_item_document&>())) &&
+          noexcept(C::write_create_body(std::declval<const create_body&>(), std::declval<char*>(),
+                                        std::declval<std::size_t>()))> {};
+}  // namespace detail
+
+// C++17: static_assert(rangeup::is_json_codec_v<C>, "C must model rangeup's Codec (see codec.hpp)");
+template <class C>
+struct is_json_codec : detail::is_json_codec_impl<C> {};
+template <class C>
+inline constexpr bool is_json_codec_v = is_json_codec<C>::value;
+
+#if RANGEUP_HAS_CONCEPTS
+template <class C>
+concept json_codec = requires(std::string_view json, session_document& s, error_document& e, drive_item_document& d,
+                              const create_body& body, char* out, std::size_t capacity) {
+  { C::parse_session(json, s) } noexcept -> std::same_as<std::error_code>;
+  { C::parse_error(json, e) } noexcept -> std::same_as<std::error_code>;
+  { C::parse_drive_item(json, d) } noexcept -> std::same_as<std::error_code>;
+  { C::write_create_body(body, out, capacity) } noexcept -> std::same_as<result<std::size_t>>;
+};
+#endif
 
 }  // namespace rangeup

@@ -731,6 +731,978 @@ class step {
 
 }  // namespace rangeup
 // ---- end rangeup/step.hpp ----
+// ---- begin rangeup/codec.hpp ----
+// What the server said, as plain fixed-capacity structs, and the codec concept
+// that fills them from JSON and writes the createUploadSession bodies.
+//
+// A Codec is a type with these static members (all noexcept, no exceptions
+// escape even when the underlying library throws):
+//   static std::error_code parse_session(std::string_view json, session_document& out);
+//   static std::error_code parse_error(std::string_view json, error_document& out);
+//   static std::error_code parse_drive_item(std::string_view json, drive_item_document& out);
+//   static result<std::size_t> write_create_body(const create_body& body, char* out, std::size_t capacity);
+// Parsing matches keys case-insensitively (Outlook sends NextExpectedRanges),
+// ignores unknown members, and reports malformed_json / malformed_range /
+// capacity_exceeded instead of truncating. The built-in codec is
+// rangeup::json::builtin_codec; adapters/json has nlohmann and Boost.JSON ones.
+// is_json_codec<C> (C++17) and the concept json_codec<C> (C++20) check the shape.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+
+#if RANGEUP_HAS_CONCEPTS
+#include <concepts>
+#endif
+
+namespace rangeup {
+
+inline constexpr std::size_t max_expected_ranges = 16;
+
+// uploadSession (create response), status (GET uploadUrl) and intermediate
+// PUT responses all share this shape; every member is optional.
+struct session_document {
+  fixed_string<RANGEUP_MAX_URL_LENGTH> upload_url;  // empty when absent
+  fixed_string<64> expiration_date_time;            // raw ISO 8601, empty when absent
+  byte_range ranges[max_expected_ranges] = {};
+  std::size_t range_count = 0;
+  bool has_ranges = false;                          // member present (possibly empty array)
+};
+
+// {"error": {"code": "...", "message": "..."}}
+struct error_document {
+  fixed_string<64> code;
+  fixed_string<256> message;  // longer messages are cut at a UTF-8 boundary (display only)
+};
+
+// The driveItem returned by the final fragment / commit.
+struct drive_item_document {
+  fixed_string<512> id;
+  fixed_string<512> name;
+  std::uint64_t size = 0;
+  bool has_size = false;
+  fixed_string<64> quick_xor_hash;  // file.hashes.quickXorHash, base64
+};
+
+// One member of a JSON object the core writes.
+struct json_member {
+  enum class type : unsigned char { string, integer, boolean };
+  std::string_view key;
+  type kind = type::string;
+  std::string_view string_value;
+  std::uint64_t integer_value = 0;
+  bool boolean_value = false;
+
+  static constexpr json_member string(std::string_view k, std::string_view v) noexcept {
+    return {k, type::string, v, 0, false};
+  }
+  static constexpr json_member integer(std::string_view k, std::uint64_t v) noexcept {
+    return {k, type::integer, {}, v, false};
+  }
+  static constexpr json_member boolean(std::string_view k, bool v) noexcept {
+    return {k, type::boolean, {}, 0, v};
+  }
+};
+
+// A createUploadSession body: {"<wrapper>": {members...}, top_level...}.
+// With an empty wrapper the members are written at the top level.
+struct create_body {
+  std::string_view wrapper;
+  const json_member* members = nullptr;
+  std::size_t member_count = 0;
+  const json_member* top_level = nullptr;
+  std::size_t top_level_count = 0;
+};
+
+// ---- the Codec concept -----------------------------------------------------
+namespace detail {
+template <class C, class = void>
+struct is_json_codec_impl : std::false_type {};
+
+template <class C>
+struct is_json_codec_impl<
+    C, std::void_t<decltype(C::parse_session(std::declval<std::string_view>(), std::declval<session_document&>())),
+                   decltype(C::parse_error(std::declval<std::string_view>(), std::declval<error_document&>())),
+                   decltype(C::parse_drive_item(std::declval<std::string_view>(), std::declval<drive_item_document&>())),
+                   decltype(C::write_create_body(std::declval<const create_body&>(), std::declval<char*>(),
+                                                 std::declval<std::size_t>()))>>
+    : std::bool_constant<
+          std::is_same<decltype(C::parse_session(std::declval<std::string_view>(), std::declval<session_document&>())),
+                       std::error_code>::value &&
+          std::is_same<decltype(C::parse_error(std::declval<std::string_view>(), std::declval<error_document&>())),
+                       std::error_code>::value &&
+          std::is_same<decltype(C::parse_drive_item(std::declval<std::string_view>(),
+                                                    std::declval<drive_item_document&>())),
+                       std::error_code>::value &&
+          std::is_same<decltype(C::write_create_body(std::declval<const create_body&>(), std::declval<char*>(),
+                                                     std::declval<std::size_t>())),
+                       result<std::size_t>>::value &&
+          noexcept(C::parse_session(std::declval<std::string_view>(), std::declval<session_document&>())) &&
+          noexcept(C::parse_error(std::declval<std::string_view>(), std::declval<error_document&>())) &&
+          noexcept(C::parse_drive_item(std::declval<std::string_view>(), std::declval<drive_item_document&>())) &&
+          noexcept(C::write_create_body(std::declval<const create_body&>(), std::declval<char*>(),
+                                        std::declval<std::size_t>()))> {};
+}  // namespace detail
+
+// C++17: static_assert(rangeup::is_json_codec_v<C>, "C must model rangeup's Codec (see codec.hpp)");
+template <class C>
+struct is_json_codec : detail::is_json_codec_impl<C> {};
+template <class C>
+inline constexpr bool is_json_codec_v = is_json_codec<C>::value;
+
+#if RANGEUP_HAS_CONCEPTS
+template <class C>
+concept json_codec = requires(std::string_view json, session_document& s, error_document& e, drive_item_document& d,
+                              const create_body& body, char* out, std::size_t capacity) {
+  { C::parse_session(json, s) } noexcept -> std::same_as<std::error_code>;
+  { C::parse_error(json, e) } noexcept -> std::same_as<std::error_code>;
+  { C::parse_drive_item(json, d) } noexcept -> std::same_as<std::error_code>;
+  { C::write_create_body(body, out, capacity) } noexcept -> std::same_as<result<std::size_t>>;
+};
+#endif
+
+}  // namespace rangeup
+// ---- end rangeup/codec.hpp ----
+// ---- begin rangeup/json/utf8.hpp ----
+// UTF-8 validation and encoding (RFC 3629), shared by the JSON reader, the
+// writer and the adapters that must agree with them byte for byte.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace rangeup::json {
+
+// Length of the well-formed UTF-8 sequence starting at s[i] (1..4), or 0 when
+// it is ill-formed: stray continuation bytes, overlong forms, encoded
+// surrogates (U+D800..U+DFFF), code points above U+10FFFF, truncation.
+// Precondition: i < s.size().
+inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
+  std::size_t tail = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the first continuation byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    tail = 1;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    tail = 2;
+    if (c == 0xE0) lo = 0xA0;  // overlong
+    if (c == 0xED) hi = 0x9F;  // surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    tail = 3;
+    if (c == 0xF0) lo = 0x90;  // overlong
+    if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (s.size() - i - 1 < tail) return 0;
+  for (std::size_t k = 1; k <= tail; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return 0;
+  }
+  return tail + 1;
+}
+
+inline bool is_valid_utf8(std::string_view s) noexcept {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+// Encodes a Unicode scalar value (not a surrogate, <= U+10FFFF) into out[0..4);
+// returns the number of bytes.
+inline std::size_t encode_utf8(std::uint32_t cp, char* out) noexcept {
+  if (cp < 0x80) {
+    out[0] = static_cast<char>(cp);
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (cp >> 6));
+    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (cp >> 12));
+    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (cp >> 18));
+  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+// The longest prefix of s that is at most max_bytes long and does not split a
+// multi-byte sequence (s is well-formed UTF-8).
+inline std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) noexcept {
+  if (s.size() <= max_bytes) return s;
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut);
+}
+
+}  // namespace rangeup::json
+// ---- end rangeup/json/utf8.hpp ----
+// ---- begin rangeup/json/number.hpp ----
+// What rangeup accepts as a JSON number: the RFC 8259 §6 grammar, sizes as
+// uint64, and the range limits every codec shares (RFC 8259 §9 allows them):
+// a number that would be infinite as a double is rejected (nlohmann/json
+// fails on those), and so is an exponent beyond +-999999999 (Boost.JSON 1.81
+// fails beyond +-2^31-1, and earlier for inputs of more than ~1 GB).
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace rangeup::json {
+
+struct number_token {
+  std::size_t length = 0;   // bytes of the token; 0 when s does not start with a valid number
+  bool is_u64 = false;      // no sign, fraction or exponent, and fits in 64 bits
+  std::uint64_t value = 0;  // meaningful when is_u64
+};
+
+// Scans  -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?  at the front of s.
+// The caller checks what follows the token (a delimiter, not more digits).
+inline number_token scan_number(std::string_view s) noexcept {
+  number_token t;
+  std::size_t i = 0;
+  const auto digit = [&s](std::size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '9'; };
+  const bool negative = i < s.size() && s[i] == '-';
+  if (negative) ++i;
+  if (!digit(i)) return t;
+  bool fits = true;
+  std::uint64_t v = 0;
+  if (s[i] == '0') {
+    ++i;  // a leading zero stands alone ("01" is left for the caller to reject)
+  } else {
+    while (digit(i)) {
+      const auto d = static_cast<std::uint64_t>(s[i] - '0');
+      if (v > (UINT64_MAX - d) / 10) fits = false;
+      if (fits) v = v * 10 + d;
+      ++i;
+    }
+  }
+  bool integral = true;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digit(i)) return t;
+    while (digit(i)) ++i;
+    integral = false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digit(i)) return t;
+    while (digit(i)) ++i;
+    integral = false;
+  }
+  t.length = i;
+  t.is_u64 = !negative && integral && fits;
+  t.value = t.is_u64 ? v : 0;
+  return t;
+}
+
+// True when the (grammatically valid) number token's magnitude rounds to
+// infinity as an IEEE-754 double, i.e. is >= 2^1024 - 2^970. Exact: compares
+// the significant digits with that bound instead of converting.
+inline bool number_exceeds_double(std::string_view token) noexcept {
+  constexpr std::string_view bound =  // 2^1024 - 2^970, all 309 digits
+      "17976931348623158079372897140530341507993413271003782693617377898044496829276475094664901797"
+      "75872070963302864166928879109465555478519404026306574886715058206819089020007083836762738548"
+      "45817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711"
+      "559699508093042880177904174497792";
+  const std::size_t start = (!token.empty() && token[0] == '-') ? 1 : 0;
+  std::size_t exp_at = token.find_first_of("eE", start);
+  if (exp_at == std::string_view::npos) exp_at = token.size();
+  const std::string_view mantissa = token.substr(start, exp_at - start);
+  std::size_t point = mantissa.find('.');
+  if (point == std::string_view::npos) point = mantissa.size();
+  const std::size_t first = mantissa.find_first_not_of("0.");
+  if (first == std::string_view::npos) return false;  // zero
+
+  // value = 0.D x 10^e, D starting at the first significant digit. Both terms
+  // are clamped far beyond the bound so that nothing overflows.
+  constexpr std::int64_t clamp = std::int64_t{1} << 40;
+  const auto clamped = [](std::size_t n) { return n > std::size_t{clamp} ? clamp : static_cast<std::int64_t>(n); };
+  std::int64_t e = first < point ? clamped(point - first) : -clamped(first - point - 1);
+  if (exp_at < token.size()) {
+    std::size_t i = exp_at + 1;
+    const bool negative = token[i] == '-';
+    if (token[i] == '+' || token[i] == '-') ++i;
+    std::int64_t x = 0;
+    for (; i < token.size(); ++i) x = x >= clamp ? clamp : x * 10 + (token[i] - '0');
+    e += negative ? -x : x;
+  }
+  const auto bound_exponent = static_cast<std::int64_t>(bound.size());
+  if (e != bound_exponent) return e > bound_exponent;
+  std::size_t k = 0;
+  for (std::size_t p = first; p < mantissa.size(); ++p) {
+    if (mantissa[p] == '.') continue;
+    if (k == bound.size()) return true;  // equal so far and longer: above the bound
+    if (mantissa[p] != bound[k]) return mantissa[p] > bound[k];
+    ++k;
+  }
+  return k == bound.size();  // exactly the bound: the tie rounds to infinity
+}
+
+// The limits above, for a grammatically valid number token.
+inline constexpr std::size_t max_exponent_digits = 9;
+
+inline bool number_in_range(std::string_view token) noexcept {
+  const std::size_t e = token.find_first_of("eE");
+  if (e != std::string_view::npos) {
+    std::size_t i = e + 1;
+    if (i < token.size() && (token[i] == '+' || token[i] == '-')) ++i;
+    while (i < token.size() && token[i] == '0') ++i;  // "1e-0005" is fine
+    if (token.size() - i > max_exponent_digits) return false;
+  }
+  return !number_exceeds_double(token);
+}
+
+}  // namespace rangeup::json
+// ---- end rangeup/json/number.hpp ----
+// ---- begin rangeup/json/document_builder.hpp ----
+// Turns a stream of JSON events into session/error/driveItem documents: the
+// one place that knows which members matter. Every codec (built-in scanner,
+// nlohmann SAX, Boost.JSON basic_parser) feeds it, so they agree by design.
+//
+// Rules (the same for every codec):
+//  - keys match ASCII-case-insensitively; unknown members and whatever they
+//    hold (objects/arrays of any shape) are ignored;
+//  - duplicate keys: the last one wins, nested objects included;
+//  - null means "absent" for every member;
+//  - a member of the wrong type -> malformed_response, a top level that is not
+//    an object -> malformed_response; a nextExpectedRanges element that is not
+//    a string -> malformed_response, a string that parse_byte_range rejects (or
+//    longer than max_range_text) -> malformed_range, more than
+//    max_expected_ranges -> capacity_exceeded;
+//  - parse_error needs an "error" object at the top level (else
+//    malformed_response); its code and message are optional (empty);
+//  - uploadUrl longer than RANGEUP_MAX_URL_LENGTH -> url_too_long; any other
+//    string longer than its field -> capacity_exceeded, except error.message,
+//    which is cut at a UTF-8 boundary (display only);
+//  - the first such error in document order is reported, but only if the
+//    whole input is valid JSON: syntax errors (malformed_json) win.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+
+
+namespace rangeup::json {
+
+// Longest nextExpectedRanges element considered ("18446744073709551615-..." is 41).
+inline constexpr std::size_t max_range_text = 64;
+
+// A string handed to the builder. The built-in scanner decodes into a bounded
+// scratch buffer; when a string is longer it passes the first bytes with
+// truncated = true. Every limit below is smaller than that buffer, so the
+// outcome never depends on which codec produced the event.
+struct string_event {
+  std::string_view text;
+  bool truncated = false;
+};
+
+inline constexpr std::size_t builder_scratch_capacity =
+    (RANGEUP_MAX_URL_LENGTH > 1024 ? RANGEUP_MAX_URL_LENGTH : 1024) + 1;
+
+inline bool key_equals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+class document_builder {
+ public:
+  explicit document_builder(session_document& d) noexcept : session_(&d), root_(slot::session_root) { d = {}; }
+  explicit document_builder(error_document& d) noexcept : errdoc_(&d), root_(slot::error_root) { d = {}; }
+  explicit document_builder(drive_item_document& d) noexcept : item_(&d), root_(slot::item_root) { d = {}; }
+
+  void on_object_begin() noexcept { begin(kind::object); }
+  void on_array_begin() noexcept { begin(kind::array); }
+  void on_object_end() noexcept { end(); }
+  void on_array_end() noexcept { end(); }
+  void on_key(string_event key) noexcept {
+    if (skip_ == 0 && depth_ > 0) pending_ = key.truncated ? slot::none : child(path_[depth_ - 1], key.text);
+  }
+  void on_string(string_event s) noexcept { scalar(kind::string, s, 0); }
+  void on_number(bool is_u64, std::uint64_t value) noexcept { scalar(is_u64 ? kind::u64 : kind::other, {}, value); }
+  void on_bool() noexcept { scalar(kind::other, {}, 0); }
+  void on_null() noexcept { scalar(kind::null, {}, 0); }
+
+  // The outcome once the input was fully scanned without a syntax error.
+  std::error_code result() const noexcept {
+    if (!status_ && root_ == slot::error_root && !has_error_object_) return make_error_code(errc::malformed_response);
+    return status_;
+  }
+
+ private:
+  enum class slot : unsigned char {
+    none,  // ignored
+    session_root, upload_url, expiration, ranges,
+    error_root, error_object, code, message,
+    item_root, id, name, size, file, hashes, quick_xor_hash,
+  };
+  enum class kind : unsigned char { object, array, string, u64, other, null };
+
+  // Which member of `parent` a key names.
+  static slot child(slot parent, std::string_view key) noexcept {
+    switch (parent) {
+      case slot::session_root:
+        if (key_equals(key, "uploadUrl")) return slot::upload_url;
+        if (key_equals(key, "expirationDateTime")) return slot::expiration;
+        if (key_equals(key, "nextExpectedRanges")) return slot::ranges;
+        return slot::none;
+      case slot::error_root: return key_equals(key, "error") ? slot::error_object : slot::none;
+      case slot::error_object:
+        if (key_equals(key, "code")) return slot::code;
+        if (key_equals(key, "message")) return slot::message;
+        return slot::none;
+      case slot::item_root:
+        if (key_equals(key, "id")) return slot::id;
+        if (key_equals(key, "name")) return slot::name;
+        if (key_equals(key, "size")) return slot::size;
+        if (key_equals(key, "file")) return slot::file;
+        return slot::none;
+      case slot::file: return key_equals(key, "hashes") ? slot::hashes : slot::none;
+      case slot::hashes: return key_equals(key, "quickXorHash") ? slot::quick_xor_hash : slot::none;
+      default: return slot::none;
+    }
+  }
+
+  void fail(errc e) noexcept {
+    if (!status_) status_ = make_error_code(e);
+  }
+
+  // The slot the next value fills, consuming the pending key.
+  slot target() noexcept {
+    if (depth_ == 0) return root_;
+    if (path_[depth_ - 1] == slot::ranges) return slot::ranges;  // an element
+    const slot s = pending_;
+    pending_ = slot::none;
+    return s;
+  }
+
+  void begin(kind k) noexcept {
+    if (skip_ > 0) {
+      ++skip_;
+      return;
+    }
+    const bool element = depth_ > 0 && path_[depth_ - 1] == slot::ranges;
+    const slot s = target();
+    const bool wanted_object = s == slot::session_root || s == slot::error_root || s == slot::item_root ||
+                               s == slot::error_object || s == slot::file || s == slot::hashes;
+    const bool wanted_array = s == slot::ranges && !element;
+    if (s == slot::none || (k == kind::object ? !wanted_object : !wanted_array)) {
+      if (s != slot::none) fail(errc::malformed_response);
+      skip_ = 1;
+      return;
+    }
+    // Entering a member resets it: with duplicate keys the last one wins whole.
+    clear(s);
+    if (s == slot::ranges) session_->has_ranges = true;
+    if (s == slot::error_object) has_error_object_ = true;
+    RANGEUP_ASSERT(depth_ < sizeof path_ / sizeof path_[0]);  // known paths: at most item/file/hashes
+    path_[depth_++] = s;
+  }
+
+  void end() noexcept {
+    if (skip_ > 0) {
+      --skip_;
+    } else if (depth_ > 0) {
+      --depth_;
+    }
+    pending_ = slot::none;
+  }
+
+  // Forgets what a member held (null, or a repeated object member).
+  void clear(slot s) noexcept {
+    switch (s) {
+      case slot::upload_url: session_->upload_url.clear(); break;
+      case slot::expiration: session_->expiration_date_time.clear(); break;
+      case slot::ranges:
+        session_->range_count = 0;
+        session_->has_ranges = false;
+        break;
+      case slot::error_object:
+        errdoc_->code.clear();
+        errdoc_->message.clear();
+        has_error_object_ = false;
+        break;
+      case slot::code: errdoc_->code.clear(); break;
+      case slot::message: errdoc_->message.clear(); break;
+      case slot::id: item_->id.clear(); break;
+      case slot::name: item_->name.clear(); break;
+      case slot::size: item_->size = 0; item_->has_size = false; break;
+      case slot::file:
+      case slot::hashes:
+      case slot::quick_xor_hash: item_->quick_xor_hash.clear(); break;
+      default: break;
+    }
+  }
+
+  template <class FixedString>
+  void store(FixedString& field, string_event s, errc overflow) noexcept {
+    if (s.truncated || field.assign(s.text)) {
+      field.clear();
+      fail(overflow);
+    }
+  }
+
+  void scalar(kind k, string_event s, std::uint64_t value) noexcept {
+    if (skip_ > 0) return;
+    const bool element = depth_ > 0 && path_[depth_ - 1] == slot::ranges;
+    const slot t = target();
+    if (t == slot::none) return;
+    if (element) return add_range(k, s);
+    if (depth_ == 0) return fail(errc::malformed_response);  // top level is not an object
+    if (k == kind::null) return clear(t);
+    switch (t) {
+      case slot::upload_url:
+      case slot::expiration:
+      case slot::code:
+      case slot::message:
+      case slot::id:
+      case slot::name:
+      case slot::quick_xor_hash:
+        if (k != kind::string) return fail(errc::malformed_response);
+        return store_string(t, s);
+      case slot::size:
+        if (k != kind::u64) return fail(errc::malformed_response);
+        item_->size = value;
+        item_->has_size = true;
+        return;
+      default:  // an object/array member (or the top level) given a scalar
+        return fail(errc::malformed_response);
+    }
+  }
+
+  void store_string(slot t, string_event s) noexcept {
+    switch (t) {
+      case slot::upload_url: return store(session_->upload_url, s, errc::url_too_long);
+      case slot::expiration: return store(session_->expiration_date_time, s, errc::capacity_exceeded);
+      case slot::code: return store(errdoc_->code, s, errc::capacity_exceeded);
+      case slot::message:  // display text: cut rather than fail
+        errdoc_->message.assign(utf8_prefix(s.text, errdoc_->message.capacity()));
+        return;
+      case slot::id: return store(item_->id, s, errc::capacity_exceeded);
+      case slot::name: return store(item_->name, s, errc::capacity_exceeded);
+      case slot::quick_xor_hash: return store(item_->quick_xor_hash, s, errc::capacity_exceeded);
+      default: return;
+    }
+  }
+
+  void add_range(kind k, string_event s) noexcept {
+    if (k != kind::string) return fail(errc::malformed_response);
+    if (s.truncated || s.text.size() > max_range_text) return fail(errc::malformed_range);
+    const auto r = parse_byte_range(s.text);
+    if (!r) return fail(errc::malformed_range);
+    if (session_->range_count == max_expected_ranges) return fail(errc::capacity_exceeded);
+    session_->ranges[session_->range_count++] = *r;
+  }
+
+  session_document* session_ = nullptr;
+  error_document* errdoc_ = nullptr;
+  drive_item_document* item_ = nullptr;
+  slot root_;
+  slot path_[4] = {};   // the known containers we are in
+  std::size_t depth_ = 0;
+  std::size_t skip_ = 0;  // > 0 inside an ignored (or rejected) container
+  slot pending_ = slot::none;
+  bool has_error_object_ = false;  // parse_error needs {"error": {...}}
+  std::error_code status_;
+};
+
+// The three parse_* members of a Codec, given an Impl with
+// `template <class Document> static std::error_code parse(std::string_view, Document&) noexcept`.
+template <class Impl>
+struct document_parsers {
+  static std::error_code parse_session(std::string_view json, session_document& out) noexcept {
+    return Impl::parse(json, out);
+  }
+  static std::error_code parse_error(std::string_view json, error_document& out) noexcept {
+    return Impl::parse(json, out);
+  }
+  static std::error_code parse_drive_item(std::string_view json, drive_item_document& out) noexcept {
+    return Impl::parse(json, out);
+  }
+};
+
+}  // namespace rangeup::json
+// ---- end rangeup/json/document_builder.hpp ----
+// ---- begin rangeup/json/reader.hpp ----
+// The built-in JSON scanner: validates a whole document (RFC 8259, UTF-8) and
+// reports it as events to a handler, without recursion or allocation.
+//
+// Guarantees, for any input bytes: nesting deeper than max_depth, truncation,
+// trailing bytes (anything but whitespace; a UTF-8 BOM too), raw control
+// characters or ill-formed UTF-8 in strings, lone surrogate escapes, numbers
+// outside the grammar or the limits of number.hpp -> errc::malformed_json.
+// "\u0000" is valid JSON and decodes to a NUL byte.
+//
+// Handler: on_object_begin(), on_object_end(), on_array_begin(), on_array_end(),
+// on_key(string_event), on_string(string_event), on_number(bool is_u64,
+// uint64_t), on_bool(), on_null(). Strings are decoded into a caller-supplied
+// scratch buffer; longer ones arrive as their first bytes with truncated = true.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+
+
+namespace rangeup::json {
+
+// Maximum number of open objects/arrays (Boost.JSON's default, shared by all codecs).
+inline constexpr std::size_t max_depth = 32;
+
+template <class Handler>
+class scanner {
+ public:
+  scanner(std::string_view in, Handler& h, char* scratch, std::size_t scratch_capacity) noexcept
+      : in_(in), h_(h), scratch_(scratch), cap_(scratch_capacity) {}
+
+  // Scans the whole input. Containers are tracked in a bit stack (1 = object),
+  // so depth costs no recursion.
+  std::error_code run() noexcept {
+    static_assert(max_depth <= 64, "the container stack is one 64-bit word");
+    std::uint64_t objects = 0;
+    std::size_t depth = 0;
+    for (;;) {
+      // A value is expected here.
+      skip_ws();
+      if (at_end()) return bad();
+      const char c = in_[pos_];
+      if (c == '{' || c == '[') {
+        if (depth == max_depth) return bad();
+        ++pos_;
+        const bool object = c == '{';
+        objects = (objects << 1) | (object ? 1u : 0u);
+        ++depth;
+        object ? h_.on_object_begin() : h_.on_array_begin();
+        skip_ws();
+        if (!at_end() && in_[pos_] == (object ? '}' : ']')) {
+          ++pos_;
+          close(objects, depth);
+        } else {
+          if (object && !key()) return bad();
+          continue;
+        }
+      } else if (!scalar()) {
+        return bad();
+      }
+      // After a value: close containers until a ',' asks for the next value.
+      for (;;) {
+        skip_ws();
+        if (depth == 0) return at_end() ? std::error_code{} : bad();
+        if (at_end()) return bad();
+        const char d = in_[pos_++];
+        const bool in_object = (objects & 1u) != 0;
+        if (d == ',') {
+          if (in_object && !key()) return bad();
+          break;
+        }
+        if (d != (in_object ? '}' : ']')) return bad();
+        close(objects, depth);
+      }
+    }
+  }
+
+ private:
+  static std::error_code bad() noexcept { return make_error_code(errc::malformed_json); }
+  bool at_end() const noexcept { return pos_ >= in_.size(); }
+  void skip_ws() noexcept {
+    while (!at_end() && (in_[pos_] == ' ' || in_[pos_] == '\t' || in_[pos_] == '\n' || in_[pos_] == '\r')) ++pos_;
+  }
+  void close(std::uint64_t& objects, std::size_t& depth) noexcept {
+    (objects & 1u) ? h_.on_object_end() : h_.on_array_end();
+    objects >>= 1;
+    --depth;
+  }
+
+  // A member name and its ':'.
+  bool key() noexcept {
+    skip_ws();
+    string_event k;
+    if (at_end() || in_[pos_] != '"' || !string(k)) return false;
+    h_.on_key(k);
+    skip_ws();
+    if (at_end() || in_[pos_] != ':') return false;
+    ++pos_;
+    return true;
+  }
+
+  bool scalar() noexcept {
+    const std::string_view rest = in_.substr(pos_);
+    if (rest[0] == '"') {
+      string_event s;
+      if (!string(s)) return false;
+      h_.on_string(s);
+      return true;
+    }
+    static constexpr std::string_view words[] = {"true", "false", "null"};
+    for (const std::string_view word : words) {
+      if (rest.substr(0, word.size()) == word) {
+        pos_ += word.size();
+        word[0] == 'n' ? h_.on_null() : h_.on_bool();
+        return true;
+      }
+    }
+    const number_token n = scan_number(rest);
+    if (n.length == 0 || !number_in_range(rest.substr(0, n.length))) return false;
+    // "01" and "1x" leave a digit/letter right after the token; the delimiter
+    // check after the value rejects them.
+    pos_ += n.length;
+    h_.on_number(n.is_u64, n.value);
+    return true;
+  }
+
+  void emit(const char* bytes, std::size_t n, string_event& s, std::size_t& len) noexcept {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (len < cap_) {
+        scratch_[len++] = bytes[i];
+      } else {
+        s.truncated = true;
+      }
+    }
+  }
+
+  // Four hex digits after "\u".
+  bool hex4(std::uint32_t& out) noexcept {
+    if (in_.size() - pos_ < 4) return false;
+    out = 0;
+    for (std::size_t i = 0; i < 4; ++i) {
+      const char c = in_[pos_ + i];
+      std::uint32_t v;
+      if (c >= '0' && c <= '9') v = static_cast<std::uint32_t>(c - '0');
+      else if (c >= 'a' && c <= 'f') v = static_cast<std::uint32_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F') v = static_cast<std::uint32_t>(c - 'A' + 10);
+      else return false;
+      out = out * 16 + v;
+    }
+    pos_ += 4;
+    return true;
+  }
+
+  // The escape after a backslash, as a code point; surrogate pairs combined.
+  bool escape(std::uint32_t& cp) noexcept {
+    if (at_end()) return false;
+    const char c = in_[pos_++];
+    switch (c) {
+      case '"': cp = '"'; return true;
+      case '\\': cp = '\\'; return true;
+      case '/': cp = '/'; return true;
+      case 'b': cp = '\b'; return true;
+      case 'f': cp = '\f'; return true;
+      case 'n': cp = '\n'; return true;
+      case 'r': cp = '\r'; return true;
+      case 't': cp = '\t'; return true;
+      case 'u': break;
+      default: return false;
+    }
+    if (!hex4(cp)) return false;
+    if (cp >= 0xDC00 && cp <= 0xDFFF) return false;  // trailing surrogate first
+    if (cp < 0xD800 || cp > 0xDBFF) return true;
+    std::uint32_t low;
+    if (in_.substr(pos_, 2) != "\\u") return false;  // leading surrogate alone
+    pos_ += 2;
+    if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    return true;
+  }
+
+  // A string literal at pos_ (which holds '"'), decoded into the scratch buffer.
+  bool string(string_event& s) noexcept {
+    ++pos_;
+    std::size_t len = 0;
+    s.truncated = false;
+    for (;;) {
+      if (at_end()) return false;
+      const auto c = static_cast<unsigned char>(in_[pos_]);
+      if (c == '"') break;
+      if (c < 0x20) return false;  // raw control characters must be escaped
+      if (c == '\\') {
+        ++pos_;
+        std::uint32_t cp;
+        if (!escape(cp)) return false;
+        char utf8[4];
+        emit(utf8, encode_utf8(cp, utf8), s, len);
+      } else {
+        const std::size_t n = utf8_sequence_length(in_, pos_);
+        if (n == 0) return false;
+        emit(in_.data() + pos_, n, s, len);
+        pos_ += n;
+      }
+    }
+    ++pos_;
+    s.text = std::string_view(scratch_, len);
+    return true;
+  }
+
+  std::string_view in_;
+  std::size_t pos_ = 0;
+  Handler& h_;
+  char* scratch_;
+  std::size_t cap_;
+};
+
+// Scans `in` completely, feeding h. Returns malformed_json or success.
+template <class Handler>
+std::error_code scan(std::string_view in, Handler& h, char* scratch, std::size_t scratch_capacity) noexcept {
+  return scanner<Handler>(in, h, scratch, scratch_capacity).run();
+}
+
+}  // namespace rangeup::json
+// ---- end rangeup/json/reader.hpp ----
+// ---- begin rangeup/json/writer.hpp ----
+// Writes the createUploadSession request bodies as compact JSON into a caller
+// buffer: names escaped (quote, backslash, control characters and DEL as
+// \u00XX), non-ASCII UTF-8 passed through, ill-formed UTF-8 refused.
+
+#include <cstddef>
+#include <cstring>
+#include <string_view>
+
+
+namespace rangeup::json {
+
+// Appends s as a JSON string literal. Returns false (writing on, so that the
+// caller still sees overflow) when s is not well-formed UTF-8.
+inline bool write_string(text_writer& w, std::string_view s) noexcept {
+  constexpr char hex[] = "0123456789abcdef";
+  bool valid = true;
+  w.append('"');
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      w.append('\\').append(static_cast<char>(c));
+    } else if (c < 0x20 || c == 0x7F) {
+      w.append("\\u00").append(hex[c >> 4]).append(hex[c & 0xF]);
+    } else if (c >= 0x80) {
+      const std::size_t n = utf8_sequence_length(s, i);
+      if (n == 0) {
+        valid = false;
+        ++i;
+        continue;
+      }
+      w.append(s.substr(i, n));
+      i += n;
+      continue;
+    } else {
+      w.append(static_cast<char>(c));
+    }
+    ++i;
+  }
+  w.append('"');
+  return valid;
+}
+
+// Appends `"key":value` for each member, comma-separated, after `first`.
+inline bool write_members(text_writer& w, const json_member* m, std::size_t count, bool& first) noexcept {
+  bool valid = true;
+  for (std::size_t i = 0; i < count; ++i, first = false) {
+    if (!first) w.append(',');
+    valid = write_string(w, m[i].key) && valid;
+    w.append(':');
+    switch (m[i].kind) {
+      case json_member::type::string: valid = write_string(w, m[i].string_value) && valid; break;
+      case json_member::type::integer: w.append_decimal(m[i].integer_value); break;
+      case json_member::type::boolean: w.append(m[i].boolean_value ? "true" : "false"); break;
+    }
+  }
+  return valid;
+}
+
+// What every codec checks before writing: member arrays present, and a buffer
+// when capacity is not zero.
+inline bool create_body_shape_ok(const create_body& body, const char* out, std::size_t capacity) noexcept {
+  return (body.member_count == 0 || body.members != nullptr) &&
+         (body.top_level_count == 0 || body.top_level != nullptr) && (out != nullptr || capacity == 0);
+}
+
+// {"<wrapper>":{members...},top_level...}, or {members...,top_level...} when
+// the wrapper is empty. Returns the number of bytes written (no NUL added);
+// invalid_argument for ill-formed UTF-8 (checked first), buffer_too_small.
+inline result<std::size_t> write_create_body(const create_body& body, char* out, std::size_t capacity) noexcept {
+  if (!create_body_shape_ok(body, out, capacity)) return errc::invalid_argument;
+  text_writer w(out, capacity);
+  bool valid = true;
+  bool first = true;
+  w.append('{');
+  if (!body.wrapper.empty()) {
+    valid = write_string(w, body.wrapper) && valid;
+    w.append(":{");
+    bool inner_first = true;
+    valid = write_members(w, body.members, body.member_count, inner_first) && valid;
+    w.append('}');
+    first = false;
+  } else {
+    valid = write_members(w, body.members, body.member_count, first) && valid;
+  }
+  valid = write_members(w, body.top_level, body.top_level_count, first) && valid;
+  w.append('}');
+  if (!valid) return errc::invalid_argument;
+  if (!w.ok()) return errc::buffer_too_small;
+  return w.size();
+}
+
+// For codecs that serialize elsewhere first: copies the finished body out.
+inline result<std::size_t> copy_body(std::string_view text, char* out, std::size_t capacity) noexcept {
+  if (text.size() > capacity) return errc::buffer_too_small;
+  if (!text.empty()) std::memcpy(out, text.data(), text.size());
+  return text.size();
+}
+
+}  // namespace rangeup::json
+// ---- end rangeup/json/writer.hpp ----
+// ---- begin rangeup/json/builtin_codec.hpp ----
+// rangeup::json::builtin_codec: the default Codec. Allocation-free, exception-
+// free; the scanner (reader.hpp) feeds the document_builder, the writer
+// (writer.hpp) writes the create bodies. Uses ~5 KB of stack for string scratch.
+
+#include <cstddef>
+#include <string_view>
+#include <system_error>
+
+
+namespace rangeup::json {
+
+namespace builtin_detail {
+struct parser {
+  template <class Document>
+  static std::error_code parse(std::string_view json, Document& out) noexcept {
+    char scratch[builder_scratch_capacity];
+    document_builder builder(out);
+    if (const std::error_code ec = scan(json, builder, scratch, sizeof scratch)) return ec;
+    return builder.result();
+  }
+};
+}  // namespace builtin_detail
+
+struct builtin_codec : document_parsers<builtin_detail::parser> {
+  static result<std::size_t> write_create_body(const create_body& body, char* out, std::size_t capacity) noexcept {
+    return json::write_create_body(body, out, capacity);
+  }
+};
+
+}  // namespace rangeup::json
+// ---- end rangeup/json/builtin_codec.hpp ----
 // ---- end rangeup/rangeup.hpp ----
 
 #endif  // RANGEUP_SINGLE_INCLUDE_HPP
