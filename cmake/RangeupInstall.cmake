@@ -4,6 +4,15 @@ include(CMakePackageConfigHelpers)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/rangeup
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# Adapter headers install beside the core (<rangeup/curl/...>, <rangeup/beast/...>,
+# <rangeup/json/nlohmann_codec.hpp>, <rangeup/io/...>); consumers link the
+# adapter's own dependency (libcurl, Boost, nlohmann_json) themselves.
+foreach(adapter json curl beast io)
+  if(IS_DIRECTORY ${PROJECT_SOURCE_DIR}/adapters/${adapter}/rangeup)
+    install(DIRECTORY ${PROJECT_SOURCE_DIR}/adapters/${adapter}/rangeup
+            DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.hpp")
+  endif()
+endforeach()
 install(TARGETS rangeup EXPORT rangeup-targets)
 install(EXPORT rangeup-targets
         NAMESPACE rangeup::
