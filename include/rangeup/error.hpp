@@ -46,6 +46,7 @@ enum class errc : int {
   server_error,             // 5xx and the retry budget ran out
   unexpected_status,        // any other status
   protocol_violation,       // server contradicts itself (ranges beyond size, backwards, no progress)
+  target_not_found,         // 404 on createUploadSession: the parent message/item/task does not exist
   // --- session outcome ------------------------------------------------------
   retries_exhausted,        // attempt or time budget spent on transient failures
   restarts_exhausted,       // too many session recreations after 404
@@ -96,6 +97,7 @@ class error_category_impl final : public std::error_category {
       case errc::server_error: return "server error (5xx)";
       case errc::unexpected_status: return "unexpected HTTP status";
       case errc::protocol_violation: return "server violated the upload protocol";
+      case errc::target_not_found: return "upload target not found (404)";
       case errc::retries_exhausted: return "retries exhausted";
       case errc::restarts_exhausted: return "session restarts exhausted";
       case errc::session_expired: return "upload session expired";

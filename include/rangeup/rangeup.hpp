@@ -1,6 +1,7 @@
 #pragma once
 // rangeup: Microsoft Graph upload sessions, sans-I/O. Include this for the core.
 
+// Vocabulary: errors, results, text, ranges, time, the request/response views.
 #include "rangeup/config.hpp"
 #include "rangeup/error.hpp"
 #include "rangeup/result.hpp"
@@ -9,6 +10,8 @@
 #include "rangeup/clock.hpp"
 #include "rangeup/http.hpp"
 #include "rangeup/step.hpp"
+
+// What the server says: the codec concept and the built-in allocation-free codec.
 #include "rangeup/codec.hpp"
 #include "rangeup/json/utf8.hpp"
 #include "rangeup/json/number.hpp"
@@ -16,3 +19,21 @@
 #include "rangeup/json/reader.hpp"
 #include "rangeup/json/writer.hpp"
 #include "rangeup/json/builtin_codec.hpp"
+
+// Small protocol pieces.
+#include "rangeup/url.hpp"
+#include "rangeup/date_time.hpp"
+#include "rangeup/location_id.hpp"
+#include "rangeup/quick_xor_hash.hpp"
+
+// Policies, flavors and the session state machine.
+#include "rangeup/retry.hpp"
+#include "rangeup/planner.hpp"
+#include "rangeup/file_info.hpp"
+#include "rangeup/resume_token.hpp"
+#include "rangeup/flavors/flavor.hpp"
+#include "rangeup/flavors/outlook_attachment.hpp"
+#include "rangeup/flavors/todo_attachment.hpp"
+#include "rangeup/flavors/drive_item.hpp"
+#include "rangeup/flavors/print_document.hpp"
+#include "rangeup/upload_session.hpp"

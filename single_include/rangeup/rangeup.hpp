@@ -31,6 +31,7 @@
 // ---- begin rangeup/rangeup.hpp ----
 // rangeup: Microsoft Graph upload sessions, sans-I/O. Include this for the core.
 
+// Vocabulary: errors, results, text, ranges, time, the request/response views.
 // ---- begin rangeup/config.hpp ----
 // Version, toolchain detection and the user-overridable configuration hooks.
 // Every knob a user may define before including rangeup lives in this file.
@@ -129,6 +130,7 @@ enum class errc : int {
   server_error,             // 5xx and the retry budget ran out
   unexpected_status,        // any other status
   protocol_violation,       // server contradicts itself (ranges beyond size, backwards, no progress)
+  target_not_found,         // 404 on createUploadSession: the parent message/item/task does not exist
   // --- session outcome ------------------------------------------------------
   retries_exhausted,        // attempt or time budget spent on transient failures
   restarts_exhausted,       // too many session recreations after 404
@@ -179,6 +181,7 @@ class error_category_impl final : public std::error_category {
       case errc::server_error: return "server error (5xx)";
       case errc::unexpected_status: return "unexpected HTTP status";
       case errc::protocol_violation: return "server violated the upload protocol";
+      case errc::target_not_found: return "upload target not found (404)";
       case errc::retries_exhausted: return "retries exhausted";
       case errc::restarts_exhausted: return "session restarts exhausted";
       case errc::session_expired: return "upload session expired";
@@ -731,6 +734,8 @@ class step {
 
 }  // namespace rangeup
 // ---- end rangeup/step.hpp ----
+
+// What the server says: the codec concept and the built-in allocation-free codec.
 // ---- begin rangeup/codec.hpp ----
 // What the server said, as plain fixed-capacity structs, and the codec concept
 // that fills them from JSON and writes the createUploadSession bodies.
@@ -1703,6 +1708,1974 @@ struct builtin_codec : document_parsers<builtin_detail::parser> {
 
 }  // namespace rangeup::json
 // ---- end rangeup/json/builtin_codec.hpp ----
+
+// Small protocol pieces.
+// ---- begin rangeup/url.hpp ----
+// URLs the core builds and accepts: the https-only check (loopback http when
+// allowed) and percent-encoding of path segments for the create requests.
+
+#include <cstddef>
+#include <string_view>
+#include <system_error>
+
+
+namespace rangeup {
+
+namespace detail {
+
+constexpr char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
+
+constexpr bool starts_with_icase(std::string_view s, std::string_view prefix) noexcept {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+// RFC 3986 unreserved characters: the only ones a path segment keeps verbatim.
+constexpr bool is_unreserved(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~';
+}
+
+}  // namespace detail
+
+// Checks an absolute URL the core will send to (graph base, uploadUrl):
+// "https://host[:port][/...]" with a non-empty host and no spaces or control
+// characters. "http://" is accepted only when allow_http_loopback is set and
+// the host is 127.0.0.1, localhost or [::1] (errc::insecure_url otherwise).
+// Anything else, including scheme-less text, is errc::invalid_url.
+inline std::error_code check_url(std::string_view url, bool allow_http_loopback) noexcept {
+  for (char c : url) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f) return errc::invalid_url;
+  }
+  bool secure = true;
+  std::string_view rest;
+  if (detail::starts_with_icase(url, "https://")) {
+    rest = url.substr(8);
+  } else if (detail::starts_with_icase(url, "http://")) {
+    rest = url.substr(7);
+    secure = false;
+  } else {
+    return errc::invalid_url;
+  }
+  std::size_t end = 0;
+  while (end < rest.size() && rest[end] != '/' && rest[end] != '?' && rest[end] != '#') ++end;
+  std::string_view authority = rest.substr(0, end);
+  if (authority.find('@') != std::string_view::npos) return errc::invalid_url;  // no userinfo
+  // Split host and port; an IPv6 literal keeps its brackets.
+  std::string_view host = authority;
+  std::string_view port;
+  if (!host.empty() && host.front() == '[') {
+    const std::size_t close = host.find(']');
+    if (close == std::string_view::npos) return errc::invalid_url;
+    port = host.substr(close + 1);
+    host = host.substr(0, close + 1);
+    if (!port.empty() && port.front() != ':') return errc::invalid_url;
+  } else {
+    const std::size_t colon = host.find(':');
+    if (colon != std::string_view::npos) {
+      port = host.substr(colon);
+      host = host.substr(0, colon);
+    }
+  }
+  if (host.empty() || host == "[]") return errc::invalid_url;
+  if (!port.empty()) {
+    port.remove_prefix(1);  // ':'
+    if (port.empty() || port.size() > 5) return errc::invalid_url;
+    unsigned value = 0;
+    for (char c : port) {
+      if (c < '0' || c > '9') return errc::invalid_url;
+      value = value * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (value > 65535) return errc::invalid_url;
+  }
+  if (secure) return {};
+  const bool loopback = host == "127.0.0.1" || detail::iequals(host, "localhost") || host == "[::1]";
+  return allow_http_loopback && loopback ? std::error_code{} : make_error_code(errc::insecure_url);
+}
+
+// Appends s percent-encoded as one path segment (everything but unreserved
+// characters is encoded, so ids with '/', '+', '=' or ':' stay one segment).
+// With keep_slash, '/' is kept as a separator (drive paths), and each piece
+// between slashes is encoded as a segment.
+inline void append_path_segment(text_writer& w, std::string_view s, bool keep_slash = false) noexcept {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  for (char c : s) {
+    if (detail::is_unreserved(c) || (keep_slash && c == '/')) {
+      w.append(c);
+    } else {
+      const auto u = static_cast<unsigned char>(c);
+      const char enc[3] = {'%', hex[u >> 4], hex[u & 15]};
+      w.append(std::string_view(enc, 3));
+    }
+  }
+}
+
+// Appends the Graph base URL without trailing slashes.
+inline void append_base(text_writer& w, std::string_view base) noexcept {
+  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+  w.append(base);
+}
+
+// "/me" or "/users/{id}".
+inline void append_user(text_writer& w, std::string_view user) noexcept {
+  if (user.empty()) {
+    w.append("/me");
+  } else {
+    w.append("/users/");
+    append_path_segment(w, user);
+  }
+}
+
+}  // namespace rangeup
+// ---- end rangeup/url.hpp ----
+// ---- begin rangeup/date_time.hpp ----
+// The service's timestamps as unix seconds: expirationDateTime (ISO 8601) and
+// HTTP-dates (Retry-After). Pure parsing; the core never reads a clock.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+
+namespace rangeup {
+
+namespace detail {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (era-based arithmetic,
+// valid for every year an int64 can name here).
+constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);                  // [0, 399]
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  // [0, 365]
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;            // [0, 146096]
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+constexpr bool is_leap(std::int64_t y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+constexpr unsigned days_in_month(std::int64_t y, unsigned m) noexcept {
+  constexpr unsigned days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+// Exactly n digits from the front of s.
+constexpr bool take_fixed(std::string_view& s, std::size_t n, unsigned& out) noexcept {
+  if (s.size() < n) return false;
+  unsigned v = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + static_cast<unsigned>(s[i] - '0');
+  }
+  out = v;
+  s.remove_prefix(n);
+  return true;
+}
+
+constexpr bool take_char(std::string_view& s, char c) noexcept {
+  if (s.empty() || s.front() != c) return false;
+  s.remove_prefix(1);
+  return true;
+}
+
+struct civil_time {
+  std::int64_t year = 0;
+  unsigned month = 0, day = 0, hour = 0, minute = 0, second = 0;
+};
+
+constexpr bool valid(const civil_time& t) noexcept {
+  return t.month >= 1 && t.month <= 12 && t.day >= 1 && t.day <= days_in_month(t.year, t.month) && t.hour <= 23 &&
+         t.minute <= 59 && t.second <= 60;  // 60: a leap second, counted as the next second
+}
+
+constexpr std::int64_t to_unix(const civil_time& t) noexcept {
+  return days_from_civil(t.year, t.month, t.day) * 86400 + t.hour * 3600 + t.minute * 60 + t.second;
+}
+
+// "Jan".."Dec" (case-insensitive) → 1..12, 0 if none.
+constexpr unsigned month_from_name(std::string_view s) noexcept {
+  constexpr std::string_view names[12] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                          "jul", "aug", "sep", "oct", "nov", "dec"};
+  for (unsigned i = 0; i < 12; ++i)
+    if (iequals(s, names[i])) return i + 1;
+  return 0;
+}
+
+constexpr bool take_hms(std::string_view& s, civil_time& t) noexcept {
+  return take_fixed(s, 2, t.hour) && take_char(s, ':') && take_fixed(s, 2, t.minute) && take_char(s, ':') &&
+         take_fixed(s, 2, t.second);
+}
+
+}  // namespace detail
+
+// ISO 8601 / RFC 3339 date-time as Graph writes it, e.g.
+// "2019-09-25T01:09:30.7671707Z", "2015-01-29T09:21:55.523+02:00",
+// "2015-01-29T09:21:55" (no zone: read as UTC). The fraction is dropped.
+// Returns unix seconds, or malformed_response.
+inline result<std::int64_t> parse_iso8601(std::string_view text) noexcept {
+  std::string_view s = detail::trim(text);
+  detail::civil_time t;
+  unsigned year = 0;
+  if (!detail::take_fixed(s, 4, year) || !detail::take_char(s, '-') || !detail::take_fixed(s, 2, t.month) ||
+      !detail::take_char(s, '-') || !detail::take_fixed(s, 2, t.day))
+    return errc::malformed_response;
+  t.year = year;
+  if (s.empty() || (s.front() != 'T' && s.front() != 't' && s.front() != ' ')) return errc::malformed_response;
+  s.remove_prefix(1);
+  if (!detail::take_hms(s, t)) return errc::malformed_response;
+  if (!s.empty() && (s.front() == '.' || s.front() == ',')) {
+    s.remove_prefix(1);
+    std::size_t digits = 0;
+    while (!s.empty() && s.front() >= '0' && s.front() <= '9') {
+      s.remove_prefix(1);
+      ++digits;
+    }
+    if (digits == 0) return errc::malformed_response;
+  }
+  std::int64_t offset = 0;
+  if (!s.empty()) {
+    if (s == "Z" || s == "z") {
+      s = {};
+    } else if (s.front() == '+' || s.front() == '-') {
+      const bool negative = s.front() == '-';
+      s.remove_prefix(1);
+      unsigned oh = 0, om = 0;
+      if (!detail::take_fixed(s, 2, oh)) return errc::malformed_response;
+      detail::take_char(s, ':');
+      if (!detail::take_fixed(s, 2, om) || oh > 23 || om > 59) return errc::malformed_response;
+      offset = static_cast<std::int64_t>(oh * 3600 + om * 60);
+      if (negative) offset = -offset;
+    }
+    if (!s.empty()) return errc::malformed_response;
+  }
+  if (!detail::valid(t)) return errc::malformed_response;
+  return detail::to_unix(t) - offset;
+}
+
+// HTTP-date (RFC 9110 §5.6.7): IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT",
+// and the obsolete RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT" and asctime
+// "Sun Nov  6 08:49:37 1994" forms. Returns unix seconds or malformed_response.
+inline result<std::int64_t> parse_http_date(std::string_view text) noexcept {
+  std::string_view s = detail::trim(text);
+  // Skip the day name: letters up to ',' or ' '.
+  std::size_t i = 0;
+  while (i < s.size() && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))) ++i;
+  if (i < 3) return errc::malformed_response;
+  s.remove_prefix(i);
+  detail::civil_time t;
+  if (detail::take_char(s, ',')) {
+    if (!detail::take_char(s, ' ')) return errc::malformed_response;
+    const bool rfc850 = s.size() > 2 && s[2] == '-';
+    if (!detail::take_fixed(s, 2, t.day) || !detail::take_char(s, rfc850 ? '-' : ' ') || s.size() < 3)
+      return errc::malformed_response;
+    t.month = detail::month_from_name(s.substr(0, 3));
+    s.remove_prefix(3);
+    if (!detail::take_char(s, rfc850 ? '-' : ' ')) return errc::malformed_response;
+    unsigned year = 0;
+    if (rfc850) {
+      if (!detail::take_fixed(s, 2, year)) return errc::malformed_response;
+      year += year < 70 ? 2000 : 1900;  // two-digit years: RFC 9110 says read as within 50 years of now
+    } else if (!detail::take_fixed(s, 4, year)) {
+      return errc::malformed_response;
+    }
+    t.year = year;
+    if (!detail::take_char(s, ' ') || !detail::take_hms(s, t) || s != " GMT") return errc::malformed_response;
+  } else {
+    // asctime: "Nov  6 08:49:37 1994"
+    if (!detail::take_char(s, ' ') || s.size() < 4) return errc::malformed_response;
+    t.month = detail::month_from_name(s.substr(0, 3));
+    s.remove_prefix(3);
+    if (!detail::take_char(s, ' ')) return errc::malformed_response;
+    if (!s.empty() && s.front() == ' ') {
+      s.remove_prefix(1);
+      if (!detail::take_fixed(s, 1, t.day)) return errc::malformed_response;
+    } else if (!detail::take_fixed(s, 2, t.day)) {
+      return errc::malformed_response;
+    }
+    unsigned year = 0;
+    if (!detail::take_char(s, ' ') || !detail::take_hms(s, t) || !detail::take_char(s, ' ') ||
+        !detail::take_fixed(s, 4, year) || !s.empty())
+      return errc::malformed_response;
+    t.year = year;
+  }
+  if (!detail::valid(t)) return errc::malformed_response;
+  return detail::to_unix(t);
+}
+
+}  // namespace rangeup
+// ---- end rangeup/date_time.hpp ----
+// ---- begin rangeup/location_id.hpp ----
+// The attachment id inside a final response's Location header: Outlook's
+// ".../Attachments('ID')" and To Do's ".../Attachments/ID". Strict: anything
+// else is malformed_response, never an empty or partial id.
+
+#include <cstddef>
+#include <string_view>
+
+
+namespace rangeup {
+
+namespace detail {
+
+constexpr int hex_value(char c) noexcept {
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+}  // namespace detail
+
+// Writes the id (percent-decoded; OData's doubled quote '' read as ') into out
+// and returns its length. Takes the last "/Attachments" segment, matched
+// case-insensitively. Errors: malformed_response (no id, empty id, bad escape,
+// control characters), buffer_too_small.
+inline result<std::size_t> attachment_id_from_location(std::string_view location, char* out,
+                                                       std::size_t capacity) noexcept {
+  constexpr std::string_view key = "/attachments";
+  std::size_t at = std::string_view::npos;
+  for (std::size_t i = location.size(); i-- > 0;) {
+    if (location.size() - i >= key.size() && detail::iequals(location.substr(i, key.size()), key)) {
+      const std::size_t next = i + key.size();
+      if (next < location.size() && (location[next] == '(' || location[next] == '/')) {
+        at = next;
+        break;
+      }
+    }
+  }
+  if (at == std::string_view::npos) return errc::malformed_response;
+  std::string_view s = location.substr(at);
+  const bool quoted = s.front() == '(';
+  if (quoted) {
+    if (s.size() < 2 || s[1] != '\'') return errc::malformed_response;
+    s.remove_prefix(2);
+  } else {
+    s.remove_prefix(1);
+  }
+  std::size_t n = 0;
+  bool closed = false;
+  while (!s.empty()) {
+    char c = s.front();
+    if (quoted && c == '\'') {
+      if (s.size() >= 2 && s[1] == '\'') {
+        s.remove_prefix(2);  // '' is an escaped quote
+      } else {
+        s.remove_prefix(1);
+        if (s.empty() || s.front() != ')') return errc::malformed_response;
+        s.remove_prefix(1);
+        closed = true;
+        break;
+      }
+    } else if (!quoted && (c == '/' || c == '?' || c == '#')) {
+      break;
+    } else if (c == '%') {
+      if (s.size() < 3 || detail::hex_value(s[1]) < 0 || detail::hex_value(s[2]) < 0) return errc::malformed_response;
+      c = static_cast<char>(detail::hex_value(s[1]) * 16 + detail::hex_value(s[2]));
+      s.remove_prefix(3);
+    } else {
+      s.remove_prefix(1);
+    }
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return errc::malformed_response;
+    if (n == capacity) return errc::buffer_too_small;
+    out[n++] = c;
+  }
+  if (quoted && !closed) return errc::malformed_response;
+  // After the id only the rest of a URL may follow (path, query, fragment).
+  if (!s.empty() && s.front() != '/' && s.front() != '?' && s.front() != '#') return errc::malformed_response;
+  if (n == 0) return errc::malformed_response;
+  return n;
+}
+
+template <std::size_t N>
+std::error_code attachment_id_from_location(std::string_view location, fixed_string<N>& out) noexcept {
+  char buf[N];
+  auto n = attachment_id_from_location(location, buf, N);
+  if (!n) return n.error() == errc::buffer_too_small ? make_error_code(errc::capacity_exceeded) : n.error();
+  return out.assign(std::string_view(buf, *n));
+}
+
+}  // namespace rangeup
+// ---- end rangeup/location_id.hpp ----
+// ---- begin rangeup/quick_xor_hash.hpp ----
+// QuickXorHash: OneDrive's 160-bit non-cryptographic content hash, reported as
+// driveItem file.hashes.quickXorHash (base64). Byte i of the input is XORed
+// into a 160-bit little-endian register at bit (11 * i) mod 160, rotating
+// around the end; the input length (64-bit little-endian) is finally XORed
+// into the last 8 bytes of the register.
+//
+// Since 11 and 160 are coprime and 160 * 11 is a multiple of 160, byte i and
+// byte i + 160 land on the same bit position. update() therefore only XORs
+// the input into 160 byte lanes (a loop compilers vectorise) and finalize()
+// folds the lanes into the register once. Streaming: any split of the input
+// gives the same digest.
+
+#include <cstddef>
+#include <cstdint>
+
+
+namespace rangeup {
+
+class quick_xor_hash {
+ public:
+  static constexpr std::size_t digest_size = 20;
+  static constexpr std::size_t base64_length = 28;  // without the terminating NUL
+
+  constexpr quick_xor_hash() noexcept = default;
+
+  void reset() noexcept { *this = quick_xor_hash{}; }
+
+  void update(const void* data, std::size_t n) noexcept {
+    const auto* p = static_cast<const unsigned char*>(data);
+    length_ += n;
+    // Finish the partial lane round first, then whole rounds, then the tail.
+    while (n != 0 && lane_ != 0) {
+      lanes_[lane_] ^= *p++;
+      --n;
+      lane_ = lane_ + 1 == lane_count ? 0 : lane_ + 1;
+    }
+    while (n >= lane_count) {
+      for (std::size_t k = 0; k < lane_count; ++k) lanes_[k] ^= p[k];
+      p += lane_count;
+      n -= lane_count;
+    }
+    for (std::size_t k = 0; k < n; ++k) lanes_[k] ^= p[k];
+    lane_ = n == 0 ? lane_ : n;
+  }
+
+  // Writes the 20-byte digest. Does not change the state: more input may follow.
+  void finalize(unsigned char (&out)[digest_size]) const noexcept {
+    for (auto& b : out) b = 0;
+    for (std::size_t k = 0; k < lane_count; ++k) {
+      const std::size_t bit = (k * shift) % width_bits;
+      const std::size_t byte = bit / 8;
+      const unsigned offset = static_cast<unsigned>(bit % 8);
+      const unsigned v = lanes_[k];
+      out[byte] ^= static_cast<unsigned char>(v << offset);
+      if (offset != 0) out[(byte + 1) % digest_size] ^= static_cast<unsigned char>(v >> (8 - offset));
+    }
+    for (std::size_t i = 0; i < 8; ++i)
+      out[digest_size - 8 + i] ^= static_cast<unsigned char>(length_ >> (8 * i));
+  }
+
+  // Writes the base64 digest (28 characters) and a terminating NUL into out;
+  // returns 28, or buffer_too_small if capacity < 29.
+  result<std::size_t> finalize_base64(char* out, std::size_t capacity) const noexcept {
+    if (capacity < base64_length + 1) return errc::buffer_too_small;
+    unsigned char d[digest_size];
+    finalize(d);
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::size_t o = 0;
+    for (std::size_t i = 0; i < digest_size; i += 3) {
+      const std::size_t left = digest_size - i;  // 20 = 6 * 3 + 2: one padded group
+      const std::uint32_t group = (std::uint32_t{d[i]} << 16) | (left > 1 ? std::uint32_t{d[i + 1]} << 8 : 0u) |
+                                  (left > 2 ? std::uint32_t{d[i + 2]} : 0u);
+      out[o++] = alphabet[(group >> 18) & 63];
+      out[o++] = alphabet[(group >> 12) & 63];
+      out[o++] = left > 1 ? alphabet[(group >> 6) & 63] : '=';
+      out[o++] = left > 2 ? alphabet[group & 63] : '=';
+    }
+    out[o] = '\0';
+    return o;
+  }
+
+  std::uint64_t length() const noexcept { return length_; }
+
+ private:
+  static constexpr std::size_t width_bits = 160;
+  static constexpr std::size_t shift = 11;
+  static constexpr std::size_t lane_count = width_bits;  // positions repeat every 160 bytes
+
+  unsigned char lanes_[lane_count] = {};
+  std::size_t lane_ = 0;  // lane of the next input byte (length_ mod 160)
+  std::uint64_t length_ = 0;
+};
+
+}  // namespace rangeup
+// ---- end rangeup/quick_xor_hash.hpp ----
+
+// Policies, flavors and the session state machine.
+// ---- begin rangeup/retry.hpp ----
+// How long to wait before retrying a transient failure: exponential backoff
+// with full jitter from a seedable RNG, Retry-After (seconds or HTTP-date)
+// honoured up to a cap, and attempt / elapsed-time budgets.
+//
+// A Retry policy is any type with
+//   std::int64_t next_delay(std::uint32_t attempt, std::int64_t elapsed_ms,
+//                           std::int64_t retry_after_ms) noexcept;
+// attempt is 1 for the first retry of a request, elapsed_ms the time since the
+// first failure of the current streak, retry_after_ms the server's hint (-1 if
+// none). It returns the delay in ms (>= 0), or -1 when the budget is spent.
+
+#include <cstdint>
+#include <string_view>
+
+
+namespace rangeup {
+
+// SplitMix64: a tiny, fast, well-distributed generator; deterministic per seed.
+class splitmix64 {
+ public:
+  constexpr explicit splitmix64(std::uint64_t seed = 0x5eed5eed5eedULL) noexcept : state_(seed) {}
+  constexpr void seed(std::uint64_t s) noexcept { state_ = s; }
+  constexpr std::uint64_t next() noexcept {
+    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, bound] (bound inclusive; modulo bias is negligible for delays).
+  constexpr std::uint64_t below_or_equal(std::uint64_t bound) noexcept {
+    return bound == UINT64_MAX ? next() : next() % (bound + 1);
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+struct backoff_settings {
+  std::uint32_t max_attempts = 8;           // retries of one request (consecutive failures)
+  std::int64_t initial_delay_ms = 500;      // ceiling of the first jittered delay
+  std::int64_t max_delay_ms = 30000;        // ceiling of any backoff delay
+  std::int64_t max_retry_after_ms = 120000; // a longer Retry-After is clamped to this
+  std::int64_t budget_ms = 600000;          // a streak may not wait past this in total
+};
+
+class exponential_backoff {
+ public:
+  constexpr exponential_backoff() noexcept = default;
+  constexpr explicit exponential_backoff(const backoff_settings& s, std::uint64_t seed = 0x5eed5eed5eedULL) noexcept
+      : settings_(s), rng_(seed) {}
+
+  constexpr void seed(std::uint64_t s) noexcept { rng_.seed(s); }
+  constexpr backoff_settings& settings() noexcept { return settings_; }
+  constexpr const backoff_settings& settings() const noexcept { return settings_; }
+
+  // Full jitter: uniform in [0, min(max_delay, initial * 2^(attempt-1))]; a
+  // Retry-After hint raises the delay to at least the (clamped) hint.
+  constexpr std::int64_t next_delay(std::uint32_t attempt, std::int64_t elapsed_ms,
+                                    std::int64_t retry_after_ms) noexcept {
+    if (attempt == 0 || attempt > settings_.max_attempts) return -1;
+    std::int64_t ceiling = settings_.initial_delay_ms < 0 ? 0 : settings_.initial_delay_ms;
+    for (std::uint32_t i = 1; i < attempt && ceiling < settings_.max_delay_ms; ++i) ceiling *= 2;
+    if (ceiling > settings_.max_delay_ms) ceiling = settings_.max_delay_ms;
+    auto delay = static_cast<std::int64_t>(rng_.below_or_equal(static_cast<std::uint64_t>(ceiling)));
+    if (retry_after_ms >= 0) {
+      const std::int64_t hint =
+          retry_after_ms > settings_.max_retry_after_ms ? settings_.max_retry_after_ms : retry_after_ms;
+      if (hint > delay) delay = hint;
+    }
+    if (elapsed_ms + delay > settings_.budget_ms) return -1;
+    return delay;
+  }
+
+ private:
+  backoff_settings settings_{};
+  splitmix64 rng_{};
+};
+
+// A Retry-After header value as a delay in ms: delta-seconds, or an HTTP-date
+// measured against now_unix_ms (wall_clock_known false: dates are ignored).
+// -1 when absent or unreadable; a date in the past gives 0.
+inline std::int64_t retry_after_delay_ms(std::string_view value, bool wall_clock_known,
+                                         std::int64_t now_unix_ms) noexcept {
+  std::string_view s = detail::trim(value);
+  if (s.empty()) return -1;
+  if (s.front() >= '0' && s.front() <= '9') {
+    std::uint64_t seconds = 0;
+    if (!detail::take_u64(s, seconds) || !s.empty()) return -1;
+    constexpr std::uint64_t limit = INT64_MAX / 1000;
+    return static_cast<std::int64_t>(seconds > limit ? limit : seconds) * 1000;
+  }
+  if (!wall_clock_known) return -1;
+  auto date = parse_http_date(s);
+  if (!date) return -1;
+  const std::int64_t at_ms = *date * 1000;
+  return at_ms <= now_unix_ms ? 0 : at_ms - now_unix_ms;
+}
+
+}  // namespace rangeup
+// ---- end rangeup/retry.hpp ----
+// ---- begin rangeup/planner.hpp ----
+// Which bytes go next: range planners that follow the server's
+// nextExpectedRanges within a flavor's chunk cap and quantum.
+//
+// A Planner policy is a type with
+//   std::error_code configure(std::uint64_t total, std::uint64_t requested_chunk) noexcept;
+//   std::uint64_t chunk_size() const noexcept;
+//   result<content_range> next(const byte_range* ranges, std::size_t count,
+//                              std::uint64_t total) const noexcept;
+// configure() validates the caller's chunk size once (0 = the flavor's
+// default); next() plans the fragment for the server's current ranges.
+
+#include <cstddef>
+#include <cstdint>
+#include <system_error>
+
+
+namespace rangeup {
+
+inline constexpr std::uint64_t mebibyte = 1024 * 1024;
+
+// Checks a nextExpectedRanges list against an upload of `total` bytes: at least
+// one range, every range starting inside the upload, ascending and disjoint.
+// A closed range ending at or past the end is accepted and clamped (the
+// printDocument docs themselves show "78929-4533322" for 4533322 bytes).
+// Anything else is errc::protocol_violation.
+inline std::error_code validate_ranges(const byte_range* ranges, std::size_t count, std::uint64_t total) noexcept {
+  if (count == 0 || total == 0) return errc::protocol_violation;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (ranges[i].first >= total) return errc::protocol_violation;
+    if (i > 0 && ranges[i].first <= ranges[i - 1].last_byte(total)) return errc::protocol_violation;
+    if (i + 1 < count && ranges[i].open_ended) return errc::protocol_violation;  // "N-" must be last
+  }
+  return {};
+}
+
+// Bytes the server still misses according to (validated) ranges.
+inline std::uint64_t missing_bytes(const byte_range* ranges, std::size_t count, std::uint64_t total) noexcept {
+  std::uint64_t missing = 0;
+  for (std::size_t i = 0; i < count; ++i) missing += ranges[i].last_byte(total) - ranges[i].first + 1;
+  return missing;
+}
+
+// Fragments of at most MaxChunk bytes (inclusive), each a multiple of Quantum
+// except where the upload or a closed server range ends.
+template <std::uint64_t MaxChunk, std::uint64_t Quantum, std::uint64_t DefaultChunk>
+class range_planner {
+  static_assert(Quantum > 0 && MaxChunk >= Quantum, "a chunk must hold at least one quantum");
+  static_assert(DefaultChunk % Quantum == 0 && DefaultChunk <= MaxChunk && DefaultChunk > 0, "bad default chunk");
+
+ public:
+  static constexpr std::uint64_t max_chunk = MaxChunk;
+  static constexpr std::uint64_t quantum = Quantum;
+  static constexpr std::uint64_t default_chunk = DefaultChunk;
+
+  // 0 → DefaultChunk; above MaxChunk → invalid_chunk_size; otherwise rounded
+  // DOWN to a multiple of Quantum, and invalid_chunk_size if that leaves 0.
+  static result<std::uint64_t> resolve_chunk(std::uint64_t requested) noexcept {
+    if (requested == 0) return DefaultChunk;
+    if (requested > MaxChunk) return errc::invalid_chunk_size;
+    const std::uint64_t rounded = requested - requested % Quantum;
+    if (rounded == 0) return errc::invalid_chunk_size;
+    return rounded;
+  }
+
+  std::error_code configure(std::uint64_t /*total*/, std::uint64_t requested_chunk) noexcept {
+    auto c = resolve_chunk(requested_chunk);
+    if (!c) return c.error();
+    chunk_ = *c;
+    return {};
+  }
+
+  constexpr std::uint64_t chunk_size() const noexcept { return chunk_; }
+
+  // The next fragment: from the start of the first missing range, at most one
+  // chunk, never past that range's end or the end of the upload.
+  result<content_range> next(const byte_range* ranges, std::size_t count, std::uint64_t total) const noexcept {
+    if (auto ec = validate_ranges(ranges, count, total)) return ec;
+    const byte_range& r = ranges[0];
+    const std::uint64_t end = r.last_byte(total);  // inclusive
+    const std::uint64_t available = end - r.first + 1;
+    const std::uint64_t length = available < chunk_ ? available : chunk_;
+    return content_range{r.first, r.first + length - 1, total};
+  }
+
+ private:
+  std::uint64_t chunk_ = DefaultChunk;
+};
+
+// Outlook and To Do attachments: ranges of at most 4 MiB.
+using attachment_planner = range_planner<4 * mebibyte, 1, 4 * mebibyte>;
+// driveItem: multiples of 320 KiB, below 60 MiB; 10 MiB by default.
+using drive_planner = range_planner<60 * mebibyte - 1, 327680, 10 * mebibyte>;
+// printDocument: below 10 MiB per request; the default is a multiple of both
+// 200 KiB (the service's recommendation) and 320 KiB (the SDKs' quantum).
+using print_planner = range_planner<10 * mebibyte - 1, 1, 3276800>;
+
+}  // namespace rangeup
+// ---- end rangeup/planner.hpp ----
+// ---- begin rangeup/file_info.hpp ----
+// What is being uploaded: the file's name, size and attachment metadata, and
+// the fingerprint a resume token checks to be sure it is the same file.
+
+#include <cstdint>
+#include <string_view>
+
+namespace rangeup {
+
+// Views are read during upload_session construction only (the create body is
+// written then), so they need not outlive the constructor call.
+struct file_info {
+  std::string_view name;               // attachment / document name (driveItem: used when the target names none)
+  std::uint64_t size = 0;              // bytes to upload
+  std::string_view content_type;       // optional MIME type (attachments, printDocument)
+  bool is_inline = false;              // Outlook: inline attachment
+  std::string_view content_id;         // Outlook: CID for inline attachments
+
+  // Constructors rather than an aggregate, so file_info{"a.txt", n} stays
+  // free of -Wmissing-field-initializers in callers' builds.
+  constexpr file_info() noexcept = default;
+  constexpr file_info(std::string_view name_, std::uint64_t size_, std::string_view content_type_ = {},
+                      bool is_inline_ = false, std::string_view content_id_ = {}) noexcept
+      : name(name_), size(size_), content_type(content_type_), is_inline(is_inline_), content_id(content_id_) {}
+};
+
+// Identifies the local file a resume token belongs to. hash_prefix is optional
+// (e.g. the first hex digits of a content hash); when both the token and the
+// caller give one they must match. Only [0-9A-Za-z+/=_-] and at most 64 chars.
+struct file_fingerprint {
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::string_view hash_prefix;
+};
+
+}  // namespace rangeup
+// ---- end rangeup/file_info.hpp ----
+// ---- begin rangeup/resume_token.hpp ----
+// The resume token: a session's state as checksummed text, so an interrupted
+// upload continues in a later process.
+//
+//   rangeup-resume-v1
+//   flavor=outlook
+//   target=<16 hex: FNV-1a 64 of the create URL>
+//   size=<bytes>
+//   next=<first byte the server had not confirmed>
+//   expires=<unix seconds, or ->
+//   mtime=<file mtime, ns>
+//   hash=<optional hash prefix>
+//   url=<uploadUrl>
+//   check=<16 hex: FNV-1a 64 of everything above>
+//
+// The uploadUrl is a bearer credential for the session: store tokens like
+// secrets (a file only the owner can read, mode 0600), never log them.
+// The checksum detects corruption, not tampering.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+
+
+namespace rangeup {
+
+struct resume_state {
+  fixed_string<16> flavor;
+  std::uint64_t target = 0;
+  std::uint64_t size = 0;
+  std::uint64_t next_offset = 0;
+  bool has_expiry = false;
+  std::int64_t expires_unix = 0;
+  std::int64_t mtime_ns = 0;
+  fixed_string<64> hash_prefix;
+  fixed_string<RANGEUP_MAX_URL_LENGTH> upload_url;
+};
+
+inline constexpr std::string_view resume_token_magic = "rangeup-resume-v1";
+
+// FNV-1a, 64 bit: a checksum and a compact target identity, not a MAC.
+constexpr std::uint64_t fnv1a64(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ULL) noexcept {
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+namespace detail {
+
+inline void append_hex64(text_writer& w, std::uint64_t v) noexcept {
+  static constexpr char hex[] = "0123456789abcdef";
+  char out[16];
+  for (int i = 15; i >= 0; --i, v >>= 4) out[i] = hex[v & 15];
+  w.append(std::string_view(out, 16));
+}
+
+inline void append_signed(text_writer& w, std::int64_t v) noexcept {
+  if (v < 0) {
+    w.append('-');
+    w.append_decimal(static_cast<std::uint64_t>(-(v + 1)) + 1);
+  } else {
+    w.append_decimal(static_cast<std::uint64_t>(v));
+  }
+}
+
+inline bool parse_hex64(std::string_view s, std::uint64_t& out) noexcept {
+  if (s.size() != 16) return false;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (d < 0) return false;
+    v = (v << 4) | static_cast<std::uint64_t>(d);
+  }
+  out = v;
+  return true;
+}
+
+inline bool parse_u64_exact(std::string_view s, std::uint64_t& out) noexcept {
+  return take_u64(s, out) && s.empty();
+}
+
+inline bool parse_i64_exact(std::string_view s, std::int64_t& out) noexcept {
+  const bool negative = !s.empty() && s.front() == '-';
+  if (negative) s.remove_prefix(1);
+  std::uint64_t v = 0;
+  if (!parse_u64_exact(s, v)) return false;
+  if (negative ? v > static_cast<std::uint64_t>(INT64_MAX) + 1 : v > static_cast<std::uint64_t>(INT64_MAX))
+    return false;
+  out = negative ? (v == 0 ? 0 : -static_cast<std::int64_t>(v - 1) - 1) : static_cast<std::int64_t>(v);
+  return true;
+}
+
+constexpr bool is_token_safe(std::string_view s) noexcept {
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x21 || u == 0x7f) return false;  // no spaces, newlines, controls
+  }
+  return true;
+}
+
+constexpr bool is_hash_prefix_char(char c) noexcept {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '+' || c == '/' ||
+         c == '=' || c == '_' || c == '-';
+}
+
+// Takes "key=value\n" from the front of s.
+inline bool take_field(std::string_view& s, std::string_view key, std::string_view& value) noexcept {
+  const std::size_t nl = s.find('\n');
+  if (nl == std::string_view::npos) return false;
+  std::string_view line = s.substr(0, nl);
+  if (line.size() <= key.size() || line.substr(0, key.size()) != key || line[key.size()] != '=') return false;
+  value = line.substr(key.size() + 1);
+  s.remove_prefix(nl + 1);
+  return true;
+}
+
+}  // namespace detail
+
+// Is this a valid hash_prefix for a fingerprint / token?
+constexpr bool valid_hash_prefix(std::string_view s) noexcept {
+  if (s.size() > 64) return false;
+  for (char c : s)
+    if (!detail::is_hash_prefix_char(c)) return false;
+  return true;
+}
+
+// Writes the token into out (NUL-terminated when there is room for it) and
+// returns its length. errc::buffer_too_small when it does not fit;
+// invalid_argument for values that cannot be written safely.
+inline result<std::size_t> write_resume_token(const resume_state& st, char* out, std::size_t capacity) noexcept {
+  if (!detail::is_token_safe(st.flavor) || st.flavor.empty() || !detail::is_token_safe(st.upload_url) ||
+      st.upload_url.empty() || !valid_hash_prefix(st.hash_prefix))
+    return errc::invalid_argument;
+  text_writer w(out, capacity);
+  w.append(resume_token_magic).append('\n');
+  w.append("flavor=").append(st.flavor.view()).append('\n');
+  w.append("target=");
+  detail::append_hex64(w, st.target);
+  w.append("\nsize=").append_decimal(st.size);
+  w.append("\nnext=").append_decimal(st.next_offset);
+  w.append("\nexpires=");
+  if (st.has_expiry)
+    detail::append_signed(w, st.expires_unix);
+  else
+    w.append('-');
+  w.append("\nmtime=");
+  detail::append_signed(w, st.mtime_ns);
+  w.append("\nhash=").append(st.hash_prefix.view());
+  w.append("\nurl=").append(st.upload_url.view()).append('\n');
+  if (!w.ok()) return errc::buffer_too_small;
+  const std::uint64_t sum = fnv1a64(w.view());
+  w.append("check=");
+  detail::append_hex64(w, sum);
+  w.append('\n');
+  if (!w.ok() || w.size() >= capacity) return errc::buffer_too_small;  // keep room for the NUL
+  out[w.size()] = '\0';
+  return w.size();
+}
+
+// Parses and verifies a token. Any syntax error, wrong version, bad checksum
+// or impossible value is errc::invalid_resume_token.
+inline std::error_code parse_resume_token(std::string_view token, resume_state& st) noexcept {
+  constexpr auto bad = errc::invalid_resume_token;
+  // Tolerate trailing whitespace (editors, CRLF conversion of the last line).
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.remove_suffix(1);
+  const std::size_t check_at = token.rfind("\ncheck=");
+  if (check_at == std::string_view::npos) return bad;
+  std::uint64_t sum = 0;
+  if (!detail::parse_hex64(token.substr(check_at + 7), sum)) return bad;
+  std::string_view body = token.substr(0, check_at + 1);  // including the '\n'
+  if (fnv1a64(body) != sum) return bad;
+
+  std::string_view s = body;
+  if (s.substr(0, resume_token_magic.size() + 1) != "rangeup-resume-v1\n") return bad;
+  s.remove_prefix(resume_token_magic.size() + 1);
+  std::string_view v;
+  resume_state r;
+  if (!detail::take_field(s, "flavor", v) || v.empty() || !detail::is_token_safe(v) || r.flavor.assign(v)) return bad;
+  if (!detail::take_field(s, "target", v) || !detail::parse_hex64(v, r.target)) return bad;
+  if (!detail::take_field(s, "size", v) || !detail::parse_u64_exact(v, r.size) || r.size == 0) return bad;
+  if (!detail::take_field(s, "next", v) || !detail::parse_u64_exact(v, r.next_offset) || r.next_offset > r.size)
+    return bad;
+  if (!detail::take_field(s, "expires", v)) return bad;
+  r.has_expiry = v != "-";
+  if (r.has_expiry && !detail::parse_i64_exact(v, r.expires_unix)) return bad;
+  if (!detail::take_field(s, "mtime", v) || !detail::parse_i64_exact(v, r.mtime_ns)) return bad;
+  if (!detail::take_field(s, "hash", v) || !valid_hash_prefix(v) || r.hash_prefix.assign(v)) return bad;
+  if (!detail::take_field(s, "url", v) || v.empty() || !detail::is_token_safe(v) || r.upload_url.assign(v)) return bad;
+  if (!s.empty()) return bad;
+  st = r;
+  return {};
+}
+
+}  // namespace rangeup
+// ---- end rangeup/resume_token.hpp ----
+// ---- begin rangeup/flavors/flavor.hpp ----
+// What every flavor (resource kind) tells the session: the vocabulary shared
+// by outlook_attachment, todo_attachment, drive_item and print_document.
+//
+// A Flavor is a copyable type whose string views outlive the session, with
+//   static constexpr std::string_view flavor_id;   // stored in resume tokens
+//   static constexpr std::uint64_t max_size;       // larger uploads fail before any request
+//   static constexpr status_query status;          // may the session GET uploadUrl?
+//   static constexpr int intermediate_status;      // "more ranges expected" (200 or 202)
+//   static constexpr bool is_final_status(int);    // "upload complete"
+//   static constexpr final_result result_kind;     // where the final id comes from
+//   using default_planner = ...;                   // see planner.hpp
+//   std::error_code create_url(text_writer&, const file_info&) const noexcept;
+//   std::size_t create_headers(header_field* out, std::size_t capacity) const noexcept;
+//   template <class Codec> result<std::size_t> create_body(const file_info&, char*, std::size_t) const noexcept;
+//   bool deferred_commit() const noexcept;         // POST uploadUrl after the last byte
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+
+
+namespace rangeup {
+
+// GET uploadUrl for the session status.
+enum class status_query : unsigned char {
+  documented,  // driveItem, printDocument: GET returns nextExpectedRanges
+  try_once,    // attachments: undocumented; tried, and after a 400/404/405 never again
+};
+
+// How the final 200/201 names the created resource.
+enum class final_result : unsigned char {
+  location_id,  // Location: .../Attachments('ID') or .../Attachments/ID
+  document,     // JSON body with id (and name, size, quickXorHash)
+};
+
+namespace detail {
+
+// A create request's URL must start from a checked graph base.
+inline std::error_code begin_create_url(text_writer& w, std::string_view graph_base) noexcept {
+  if (graph_base.empty()) return errc::invalid_url;
+  append_base(w, graph_base);
+  return {};
+}
+
+// Ids become single path segments; an empty one is a caller error.
+inline std::error_code append_id(text_writer& w, std::string_view prefix, std::string_view id) noexcept {
+  if (id.empty()) return errc::invalid_argument;
+  w.append(prefix);
+  append_path_segment(w, id);
+  return {};
+}
+
+// The {"attachmentType": "file", "name", "size", ...} members shared by the
+// Outlook and To Do bodies; returns how many were written into m (>= 6 slots).
+inline std::size_t attachment_members(const file_info& f, bool outlook_extras, json_member* m) noexcept {
+  std::size_t n = 0;
+  m[n++] = json_member::string("attachmentType", "file");
+  m[n++] = json_member::string("name", f.name);
+  m[n++] = json_member::integer("size", f.size);
+  if (!f.content_type.empty()) m[n++] = json_member::string("contentType", f.content_type);
+  if (outlook_extras && f.is_inline) m[n++] = json_member::boolean("isInline", true);
+  if (outlook_extras && !f.content_id.empty()) m[n++] = json_member::string("contentId", f.content_id);
+  return n;
+}
+
+}  // namespace detail
+
+}  // namespace rangeup
+// ---- end rangeup/flavors/flavor.hpp ----
+// ---- begin rangeup/flavors/outlook_attachment.hpp ----
+// Flavor: a file attachment on an Outlook message or event (DESIGN.md §1.1).
+// Create 201; ranges of at most 4 MiB answered 200 with bare "N" ranges and
+// PascalCase keys; the final 201 names the attachment in its Location header.
+
+#include <cstdint>
+#include <string_view>
+
+
+namespace rangeup {
+
+struct outlook_attachment {
+  enum class parent_kind : unsigned char { message, event };
+
+  std::string_view graph_base = "https://graph.microsoft.com/v1.0";
+  std::string_view user;  // "" = /me, else /users/{user}
+  parent_kind parent = parent_kind::message;
+  std::string_view parent_id;
+
+  static constexpr std::string_view flavor_id = "outlook";
+  static constexpr std::uint64_t max_size = 150 * mebibyte;  // 157286400: "150 MB" read as MiB
+  static constexpr status_query status = status_query::try_once;
+  static constexpr int intermediate_status = 200;
+  static constexpr bool is_final_status(int s) noexcept { return s == 201; }
+  static constexpr final_result result_kind = final_result::location_id;
+  using default_planner = attachment_planner;
+
+  // {base}/me/messages/{id}/attachments/createUploadSession (or events).
+  std::error_code create_url(text_writer& w, const file_info& /*file*/) const noexcept {
+    if (auto ec = detail::begin_create_url(w, graph_base)) return ec;
+    append_user(w, user);
+    if (auto ec = detail::append_id(w, parent == parent_kind::event ? "/events/" : "/messages/", parent_id)) return ec;
+    w.append("/attachments/createUploadSession");
+    return {};
+  }
+  std::size_t create_headers(header_field* /*out*/, std::size_t /*capacity*/) const noexcept { return 0; }
+
+  // {"AttachmentItem": {"attachmentType": "file", "name", "size", contentType?, isInline?, contentId?}}
+  template <class Codec>
+  result<std::size_t> create_body(const file_info& f, char* out, std::size_t capacity) const noexcept {
+    if (f.name.empty()) return errc::invalid_argument;
+    json_member m[6];
+    const std::size_t n = detail::attachment_members(f, true, m);
+    return Codec::write_create_body(rangeup::create_body{"AttachmentItem", m, n, nullptr, 0}, out, capacity);
+  }
+  bool deferred_commit() const noexcept { return false; }
+};
+
+}  // namespace rangeup
+// ---- end rangeup/flavors/outlook_attachment.hpp ----
+// ---- begin rangeup/flavors/todo_attachment.hpp ----
+// Flavor: a file attachment on a Microsoft To Do task (DESIGN.md §1.3).
+// At most 25 MiB, ranges of at most 4 MiB; like Outlook, the final 201 names
+// the attachment in Location (".../Attachments/ID").
+
+#include <cstdint>
+#include <string_view>
+
+
+namespace rangeup {
+
+struct todo_attachment {
+  std::string_view graph_base = "https://graph.microsoft.com/v1.0";
+  std::string_view user;  // "" = /me
+  std::string_view list_id;
+  std::string_view task_id;
+
+  static constexpr std::string_view flavor_id = "todo";
+  static constexpr std::uint64_t max_size = 25 * mebibyte;  // 26214400
+  static constexpr status_query status = status_query::try_once;
+  static constexpr int intermediate_status = 200;
+  static constexpr bool is_final_status(int s) noexcept { return s == 201; }
+  static constexpr final_result result_kind = final_result::location_id;
+  using default_planner = attachment_planner;
+
+  // {base}/me/todo/lists/{list}/tasks/{task}/attachments/createUploadSession
+  std::error_code create_url(text_writer& w, const file_info& /*file*/) const noexcept {
+    if (auto ec = detail::begin_create_url(w, graph_base)) return ec;
+    append_user(w, user);
+    if (auto ec = detail::append_id(w, "/todo/lists/", list_id)) return ec;
+    if (auto ec = detail::append_id(w, "/tasks/", task_id)) return ec;
+    w.append("/attachments/createUploadSession");
+    return {};
+  }
+  std::size_t create_headers(header_field* /*out*/, std::size_t /*capacity*/) const noexcept { return 0; }
+
+  // {"attachmentInfo": {"attachmentType": "file", "name", "size", contentType?}}
+  template <class Codec>
+  result<std::size_t> create_body(const file_info& f, char* out, std::size_t capacity) const noexcept {
+    if (f.name.empty()) return errc::invalid_argument;
+    json_member m[6];
+    const std::size_t n = detail::attachment_members(f, false, m);
+    return Codec::write_create_body(rangeup::create_body{"attachmentInfo", m, n, nullptr, 0}, out, capacity);
+  }
+  bool deferred_commit() const noexcept { return false; }
+};
+
+}  // namespace rangeup
+// ---- end rangeup/flavors/todo_attachment.hpp ----
+// ---- begin rangeup/flavors/drive_item.hpp ----
+// Flavor: a OneDrive / SharePoint driveItem (DESIGN.md §1.2). Create 200
+// (nextExpectedRanges may be absent); fragments are multiples of 320 KiB below
+// 60 MiB, answered 202; the final 200/201 carries the driveItem JSON. Supports
+// conflictBehavior, If-Match / If-None-Match and deferCommit (after the last
+// byte the session POSTs uploadUrl with an empty body to commit).
+//
+// Zero-byte files: an upload session cannot carry 0 bytes (there is no valid
+// Content-Range), so size 0 is errc::empty_source as for the other flavors;
+// callers create empty files with a simple PUT .../content instead.
+
+#include <cstdint>
+#include <string_view>
+
+
+namespace rangeup {
+
+struct drive_item {
+  enum class conflict : unsigned char { unspecified, fail, replace, rename };
+
+  std::string_view graph_base = "https://graph.microsoft.com/v1.0";
+  std::string_view user;       // "" = /me/drive, else /users/{user}/drive
+  std::string_view drive_id;   // non-empty: /drives/{drive_id} (user is then ignored)
+  std::string_view parent_id;  // .../items/{parent_id}:/{name}:/createUploadSession
+  std::string_view name;       // "" = file_info::name
+  std::string_view root_path;  // non-empty: .../root:/{root_path}:/createUploadSession (parent_id/name ignored)
+  conflict conflict_behavior = conflict::unspecified;
+  std::string_view if_match;       // sent on the create request when non-empty (mismatch → 412)
+  std::string_view if_none_match;  // likewise
+  bool defer_commit = false;
+
+  static constexpr std::string_view flavor_id = "drive";
+  static constexpr std::uint64_t max_size = UINT64_MAX;  // 250 GB today; the service decides
+  static constexpr status_query status = status_query::documented;
+  static constexpr int intermediate_status = 202;
+  static constexpr bool is_final_status(int s) noexcept { return s == 201 || s == 200; }
+  static constexpr final_result result_kind = final_result::document;
+  using default_planner = drive_planner;
+
+  std::error_code create_url(text_writer& w, const file_info& file) const noexcept {
+    if (auto ec = detail::begin_create_url(w, graph_base)) return ec;
+    if (!drive_id.empty()) {
+      detail::append_id(w, "/drives/", drive_id);
+    } else {
+      append_user(w, user);
+      w.append("/drive");
+    }
+    if (!root_path.empty()) {
+      std::string_view path = root_path;
+      while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+      while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+      if (path.empty()) return errc::invalid_argument;
+      w.append("/root:/");
+      append_path_segment(w, path, true);
+    } else {
+      const std::string_view item_name = name.empty() ? file.name : name;
+      if (item_name.empty()) return errc::invalid_argument;
+      if (auto ec = detail::append_id(w, "/items/", parent_id)) return ec;
+      w.append(":/");
+      append_path_segment(w, item_name);
+    }
+    w.append(":/createUploadSession");
+    return {};
+  }
+
+  std::size_t create_headers(header_field* out, std::size_t capacity) const noexcept {
+    std::size_t n = 0;
+    if (!if_match.empty() && n < capacity) out[n++] = {"If-Match", if_match};
+    if (!if_none_match.empty() && n < capacity) out[n++] = {"If-None-Match", if_none_match};
+    return n;
+  }
+
+  // {"item": {"@microsoft.graph.conflictBehavior": "..."}, "deferCommit": true}
+  // (each part only when set; "{}" when neither is).
+  template <class Codec>
+  result<std::size_t> create_body(const file_info& /*file*/, char* out, std::size_t capacity) const noexcept {
+    json_member item[1];
+    std::size_t n = 0;
+    switch (conflict_behavior) {
+      case conflict::fail: item[n++] = json_member::string("@microsoft.graph.conflictBehavior", "fail"); break;
+      case conflict::replace: item[n++] = json_member::string("@microsoft.graph.conflictBehavior", "replace"); break;
+      case conflict::rename: item[n++] = json_member::string("@microsoft.graph.conflictBehavior", "rename"); break;
+      case conflict::unspecified: break;
+    }
+    const json_member top[1] = {json_member::boolean("deferCommit", true)};
+    const rangeup::create_body body{n != 0 ? "item" : "", item, n, top, defer_commit ? std::size_t{1} : 0};
+    return Codec::write_create_body(body, out, capacity);
+  }
+  bool deferred_commit() const noexcept { return defer_commit; }
+};
+
+}  // namespace rangeup
+// ---- end rangeup/flavors/drive_item.hpp ----
+// ---- begin rangeup/flavors/print_document.hpp ----
+// Flavor: the binary of a Universal Print document (DESIGN.md §1.3).
+// Create 200; ranges below 10 MiB answered 202, often as closed "a-b" ranges;
+// the final 201 carries the printDocument JSON (id, size). The uploadUrl's
+// ?tempauthtoken= is its credential and is used verbatim.
+
+#include <cstdint>
+#include <string_view>
+
+
+namespace rangeup {
+
+struct print_document {
+  std::string_view graph_base = "https://graph.microsoft.com/v1.0";
+  std::string_view printer_id;
+  std::string_view job_id;
+  std::string_view document_id;
+
+  static constexpr std::string_view flavor_id = "print";
+  static constexpr std::uint64_t max_size = UINT64_MAX;  // no documented cap; the service decides
+  static constexpr status_query status = status_query::documented;
+  static constexpr int intermediate_status = 202;
+  static constexpr bool is_final_status(int s) noexcept { return s == 201 || s == 200; }
+  static constexpr final_result result_kind = final_result::document;
+  using default_planner = print_planner;
+
+  // {base}/print/printers/{printer}/jobs/{job}/documents/{document}/createUploadSession
+  std::error_code create_url(text_writer& w, const file_info& /*file*/) const noexcept {
+    if (auto ec = detail::begin_create_url(w, graph_base)) return ec;
+    if (auto ec = detail::append_id(w, "/print/printers/", printer_id)) return ec;
+    if (auto ec = detail::append_id(w, "/jobs/", job_id)) return ec;
+    if (auto ec = detail::append_id(w, "/documents/", document_id)) return ec;
+    w.append("/createUploadSession");
+    return {};
+  }
+  std::size_t create_headers(header_field* /*out*/, std::size_t /*capacity*/) const noexcept { return 0; }
+
+  // {"properties": {"documentName", "contentType"?, "size"}}
+  template <class Codec>
+  result<std::size_t> create_body(const file_info& f, char* out, std::size_t capacity) const noexcept {
+    if (f.name.empty()) return errc::invalid_argument;
+    json_member m[3];
+    std::size_t n = 0;
+    m[n++] = json_member::string("documentName", f.name);
+    if (!f.content_type.empty()) m[n++] = json_member::string("contentType", f.content_type);
+    m[n++] = json_member::integer("size", f.size);
+    return Codec::write_create_body(rangeup::create_body{"properties", m, n, nullptr, 0}, out, capacity);
+  }
+  bool deferred_commit() const noexcept { return false; }
+};
+
+}  // namespace rangeup
+// ---- end rangeup/flavors/print_document.hpp ----
+// ---- begin rangeup/upload_session.hpp ----
+// The upload state machine: upload_session<Flavor, Planner, Retry, Codec>.
+// Sans-I/O: next_step(now) says what to do (send a request, wait, done,
+// failed); the driver does it and reports back with on_response /
+// on_transport_error. No I/O, no clock reads, no allocation, no exceptions.
+//
+// What it does with each reply (DESIGN.md §1.4):
+//  - 5xx, 408, 429, dropped connection, timeout: the same request again after
+//    the Retry policy's delay (Retry-After honoured, capped); when the policy's
+//    attempt or time budget is spent: retries_exhausted with the last status.
+//  - 416 on a PUT ("that range already arrived"): GET uploadUrl for the
+//    status (attachment flavors: tried once; a 400/404/405 answer means "not
+//    supported", never asked again), else the 416 body's nextExpectedRanges,
+//    else the guess that the range arrived (undone when the next range, never
+//    sent before, is refused too). Then the upload continues from there.
+//  - 404 on uploadUrl, or an expired session (when a wall clock was given):
+//    a fresh session from byte 0, at most options.max_restarts times.
+//  - 400/401/403/409/412/413: a typed failure with the server's error.code.
+//  - a server that contradicts itself (ranges past the end, going backwards
+//    after a PUT, no progress for options.max_stalls answers in a row):
+//    protocol_violation (range_not_satisfiable when it was 416s).
+//
+// progress::confirmed_bytes is a high-water mark: the most the server ever
+// confirmed. After a resync to a lower offset or a restart it stays where it
+// was (restarts/retries tell the observer why bytes_sent grows).
+//
+// The bearer token is used for the createUploadSession request only; every
+// uploadUrl request (PUT, GET, POST commit, DELETE) carries no Authorization.
+// The session keeps views: the Flavor's strings, the bearer token and the
+// observer must outlive it; file_info is read by the constructor only.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+
+
+namespace rangeup {
+
+struct session_options {
+  std::uint64_t chunk_size = 0;       // 0 = the planner's default for the flavor
+  bool allow_http_loopback = false;   // accept http:// for 127.0.0.1 / localhost / [::1] only
+  std::uint32_t max_restarts = 3;     // fresh sessions after 404 on uploadUrl or expiry
+  std::uint32_t max_stalls = 4;       // answers in a row without progress before giving up
+  std::int64_t expiry_margin_ms = 0;  // with a wall clock: treat the session as expired this early
+};
+
+template <class Flavor, class Planner = typename Flavor::default_planner, class Retry = exponential_backoff,
+          class Codec = json::builtin_codec>
+class upload_session {
+  static_assert(is_json_codec_v<Codec>, "Codec must model rangeup's codec concept (see codec.hpp)");
+
+ public:
+  using flavor_type = Flavor;
+  using planner_type = Planner;
+  using retry_type = Retry;
+  using codec_type = Codec;
+
+  upload_session(const Flavor& flavor, const file_info& file, const session_options& options = {}) noexcept
+      : flavor_(flavor), options_(options), total_(file.size) {
+    progress_.total_bytes = total_;
+    init_error_ = initialise(file);
+    if (init_error_) fail(init_error_, 0);
+  }
+  // Request views point into the session: it stays where it was built.
+  upload_session(const upload_session&) = delete;
+  upload_session& operator=(const upload_session&) = delete;
+
+  // Bad size, chunk size, URL or name, found before any request. When set,
+  // next_step() reports failed with the same code.
+  std::error_code init_error() const noexcept { return init_error_; }
+
+  // The Graph token for the createUploadSession request (not copied: keep it
+  // alive while the session may create, i.e. until done/failed).
+  void set_bearer_token(std::string_view token) noexcept { bearer_ = token; }
+  void set_observer(progress_observer* o) noexcept { observer_ = o; }
+  void set_retry(const Retry& r) noexcept { retry_ = r; }
+  Retry& retry() noexcept { return retry_; }
+  const Planner& planner() const noexcept { return planner_; }
+
+  // Maps the caller's instants to unix time (ms): needed to honour
+  // Retry-After HTTP-dates and to notice an expired session before sending.
+  // Without it, dates fall back to the backoff and expiry shows up as a 404.
+  void set_wall_clock(instant now, std::int64_t unix_ms) noexcept {
+    wall_offset_ms_ = unix_ms - now.ms;
+    wall_known_ = true;
+  }
+
+  // The fingerprint save_resume_token() records (restore() sets it too).
+  std::error_code set_fingerprint(const file_fingerprint& fp) noexcept {
+    if (fp.size != total_) return errc::resume_mismatch;
+    if (!valid_hash_prefix(fp.hash_prefix)) return errc::invalid_argument;
+    mtime_ns_ = fp.mtime_ns;
+    return hash_prefix_.assign(fp.hash_prefix);
+  }
+
+  // What to do next. Pure until a request is answered: asking again while a
+  // request is outstanding returns the same request.
+  step next_step(instant now) noexcept {
+    switch (phase_) {
+      case phase::done: return step::done(&result_);
+      case phase::failed: return step::failed(&failure_);
+      case phase::awaiting: return step::send(&req_);
+      case phase::ready: break;
+    }
+    if (cancel_requested_) {
+      if (upload_url_.empty()) return fail_step(errc::cancelled, 0);
+      return emit(action::cancel);
+    }
+    if (waiting_ && now < wait_until_) return step::wait(wait_until_);
+    waiting_ = false;
+    if (next_ != action::create && session_expired(now)) {
+      if (!restart(0)) return step::failed(&failure_);
+    }
+    return emit(next_);
+  }
+
+  void on_response(const response_view& r, instant now) noexcept {
+    if (phase_ != phase::awaiting) return;  // nothing outstanding: a stray call
+    phase_ = phase::ready;
+    if (in_flight_ == action::cancel) return cancelled(r.status);
+    if (cancel_requested_) {
+      // Keep a freshly created session's URL so the DELETE can clean it up.
+      if (in_flight_ == action::create && is_2xx(r.status) && !Codec::parse_session(r.body, doc_) &&
+          !check_url(doc_.upload_url.view(), options_.allow_http_loopback))
+        upload_url_ = doc_.upload_url;
+      return;
+    }
+    switch (in_flight_) {
+      case action::create: return on_create_response(r, now);
+      case action::put: return on_put_response(r, now);
+      case action::status: return on_status_response(r, now);
+      case action::commit: return on_commit_response(r, now);
+      case action::cancel: return;
+    }
+  }
+
+  void on_transport_error(std::error_code ec, instant now) noexcept {
+    if (phase_ != phase::awaiting) return;
+    phase_ = phase::ready;
+    if (in_flight_ == action::cancel) return cancelled(0);
+    if (cancel_requested_) return;
+    if (!ec) ec = make_error_code(errc::connection_dropped);
+    if (!is_transient_transport(ec)) return fail(ec, 0);
+    // The request may have been processed before the connection went: a PUT
+    // whose bytes landed is answered 416 when repeated (see apply_fallback).
+    if (in_flight_ == action::put) put_unanswered_ = true;
+    clear_server_error();
+    transient(0, {}, now);
+  }
+
+  // Next step: DELETE uploadUrl if a session exists, then failed{cancelled}.
+  // A request in flight is abandoned (its answer is ignored). No effect once
+  // done or failed.
+  void cancel() noexcept {
+    if (phase_ == phase::done || phase_ == phase::failed) return;
+    cancel_requested_ = true;
+  }
+
+  const progress& progress_info() const noexcept { return progress_; }
+  bool finished() const noexcept { return phase_ == phase::done || phase_ == phase::failed; }
+
+  // ---- resume --------------------------------------------------------------
+  // Writes a resume token (see resume_token.hpp; it contains the uploadUrl, a
+  // credential: store it 0600). Works mid-upload and after a failure (e.g.
+  // retries_exhausted: a later run continues); invalid_argument when there is
+  // no session to resume (not created yet, completed, or cancelled).
+  result<std::size_t> save_resume_token(char* out, std::size_t capacity) const noexcept {
+    if (upload_url_.empty() || phase_ == phase::done) return errc::invalid_argument;
+    resume_state st;
+    (void)st.flavor.assign(Flavor::flavor_id);
+    st.target = target_hash_;
+    st.size = total_;
+    st.next_offset = range_count_ == 0 ? total_ : ranges_[0].first;
+    st.has_expiry = have_expiry_;
+    st.expires_unix = expires_unix_;
+    st.mtime_ns = mtime_ns_;
+    st.hash_prefix = hash_prefix_;
+    st.upload_url = upload_url_;
+    return write_resume_token(st, out, capacity);
+  }
+
+  // Continues the session a token describes instead of creating one. Only
+  // before the first next_step(). invalid_resume_token when unreadable;
+  // resume_mismatch for another flavor, target, size, mtime or hash prefix.
+  // The restored session first asks the server for its status (where the
+  // flavor allows) and otherwise continues from the saved offset.
+  std::error_code restore(std::string_view token, const file_fingerprint& fp) noexcept {
+    if (init_error_) return init_error_;
+    if (phase_ != phase::ready || next_ != action::create || !upload_url_.empty() || progress_.retries != 0 ||
+        progress_.bytes_sent != 0 || cancel_requested_)
+      return errc::invalid_argument;
+    if (!valid_hash_prefix(fp.hash_prefix)) return errc::invalid_argument;
+    resume_state st;
+    if (auto ec = parse_resume_token(token, st)) return ec;
+    if (st.flavor != Flavor::flavor_id || st.target != target_hash_ || st.size != total_ || fp.size != total_ ||
+        st.mtime_ns != fp.mtime_ns)
+      return errc::resume_mismatch;
+    if (!fp.hash_prefix.empty() && !st.hash_prefix.empty() && st.hash_prefix != fp.hash_prefix)
+      return errc::resume_mismatch;
+    if (st.next_offset >= total_ && !flavor_.deferred_commit()) return errc::invalid_resume_token;
+    if (auto ec = check_url(st.upload_url.view(), options_.allow_http_loopback)) return ec;
+    upload_url_ = st.upload_url;
+    have_expiry_ = st.has_expiry;
+    expires_unix_ = st.expires_unix;
+    mtime_ns_ = fp.mtime_ns;
+    (void)hash_prefix_.assign(fp.hash_prefix.empty() ? st.hash_prefix.view() : fp.hash_prefix);
+    set_open_range(st.next_offset);
+    note_confirmed();
+    fallback_count_ = 0;
+    fallback_landed_ = false;
+    first_status_after_restore_ = true;
+    next_ = action::status;
+    return {};
+  }
+
+ private:
+  enum class action : unsigned char { create, put, status, commit, cancel };
+  enum class phase : unsigned char { ready, awaiting, done, failed };
+  // fresh: a freshly created session's ranges; after_put: a PUT's answer (may not go
+  // backwards); resync: a status answer (may); guess: our own inference,
+  // never counted as progress.
+  enum class adopt_mode : unsigned char { fresh, after_put, resync, guess };
+
+  static constexpr bool is_2xx(int s) noexcept { return s >= 200 && s <= 299; }
+  static constexpr bool is_transient_status(int s) noexcept { return s == 408 || s == 429 || (s >= 500 && s <= 599); }
+
+  static bool is_transient_transport(std::error_code ec) noexcept {
+    if (ec.category() == category()) return is_transient(static_cast<errc>(ec.value()));
+    return ec == std::errc::connection_reset || ec == std::errc::connection_aborted || ec == std::errc::timed_out ||
+           ec == std::errc::broken_pipe || ec == std::errc::connection_refused ||
+           ec == std::errc::network_unreachable || ec == std::errc::host_unreachable;
+  }
+
+  // ---- construction ----------------------------------------------------------
+  std::error_code initialise(const file_info& file) noexcept {
+    if (total_ == 0) return errc::empty_source;
+    if (total_ > Flavor::max_size) return errc::size_out_of_range;
+    if (auto ec = planner_.configure(total_, options_.chunk_size)) return ec;
+    if (auto ec = check_url(flavor_.graph_base, options_.allow_http_loopback)) return ec;
+    text_writer w = create_url_.writer();
+    if (auto ec = flavor_.create_url(w, file)) return ec;
+    if (create_url_.commit(w)) return errc::url_too_long;
+    auto body = flavor_.template create_body<Codec>(file, create_body_, sizeof create_body_);
+    if (!body) return body.error() == errc::buffer_too_small ? make_error_code(errc::capacity_exceeded) : body.error();
+    create_body_size_ = *body;
+    // The target identity in resume tokens: where the session was created, for
+    // which name and size.
+    target_hash_ = fnv1a64(file.name, fnv1a64("\n", fnv1a64(create_url_.view())));
+    target_hash_ ^= total_ * 0x9e3779b97f4a7c15ULL;
+    return {};
+  }
+
+  // ---- emitting requests -------------------------------------------------------
+  step emit(action a) noexcept {
+    req_ = request_view{};
+    switch (a) {
+      case action::create:
+        req_.method = http_method::post;
+        req_.url = create_url_.view();
+        req_.headers[req_.header_count++] = {"Content-Type", "application/json"};
+        req_.header_count += flavor_.create_headers(req_.headers + req_.header_count,
+                                                    max_request_headers - req_.header_count);
+        req_.bearer_token = bearer_;
+        req_.body = body_kind::text;
+        req_.text = std::string_view(create_body_, create_body_size_);
+        break;
+      case action::put: {
+        if (range_count_ == 0) {  // everything is there: only a deferred commit can follow
+          if (!flavor_.deferred_commit()) return fail_step(errc::protocol_violation, 0);
+          return emit(action::commit);
+        }
+        auto r = planner_.next(ranges_, range_count_, total_);
+        if (!r) return fail_step(r.error(), 0);
+        if (r->first != sent_.first || r->last != sent_.last) put_unanswered_ = false;
+        sent_ = *r;
+        auto n = format_content_range(sent_, content_range_, sizeof content_range_);
+        if (!n) return fail_step(n.error(), 0);
+        req_.method = http_method::put;
+        req_.url = upload_url_.view();
+        req_.headers[req_.header_count++] = {"Content-Type", "application/octet-stream"};
+        req_.headers[req_.header_count++] = {"Content-Range", std::string_view(content_range_, *n)};
+        req_.body = body_kind::source_range;
+        req_.range = sent_;
+        progress_.bytes_sent += sent_.length();
+        break;
+      }
+      case action::status:
+        req_.method = http_method::get;
+        req_.url = upload_url_.view();
+        break;
+      case action::commit:
+        req_.method = http_method::post;  // body none: the transport sends Content-Length: 0
+        req_.url = upload_url_.view();
+        break;
+      case action::cancel:
+        req_.method = http_method::delete_;
+        req_.url = upload_url_.view();
+        break;
+    }
+    in_flight_ = a;
+    phase_ = phase::awaiting;
+    return step::send(&req_);
+  }
+
+  // ---- responses ---------------------------------------------------------------
+  void on_create_response(const response_view& r, instant now) noexcept {
+    if (r.status != 200 && r.status != 201) {
+      if (is_2xx(r.status)) return fail(errc::unexpected_status, r.status);
+      return on_error_status(r, now, false);
+    }
+    std::error_code ec = r.body_truncated ? make_error_code(errc::malformed_json) : Codec::parse_session(r.body, doc_);
+    if (ec == errc::malformed_json) {  // cut short on the way: ask again (an orphan session just expires)
+      clear_server_error();
+      return transient(r.status, r.retry_after, now);
+    }
+    attempt_ = 0;
+    if (ec) return fail(ec, r.status);
+    if (doc_.upload_url.empty()) return fail(errc::malformed_response, r.status);
+    if (auto bad = check_url(doc_.upload_url.view(), options_.allow_http_loopback)) return fail(bad, r.status);
+    upload_url_ = doc_.upload_url;
+    note_expiry();
+    sent_ = {};
+    put_unanswered_ = false;
+    if (!doc_.has_ranges) {
+      set_open_range(0);  // driveItem may omit nextExpectedRanges: "0-"
+    } else if (auto bad = adopt(doc_.ranges, doc_.range_count, adopt_mode::fresh)) {
+      return fail(bad, r.status);
+    }
+    next_ = action::put;
+  }
+
+  void on_put_response(const response_view& r, instant now) noexcept {
+    if (r.status == 416) {
+      attempt_ = 0;
+      return on_range_not_satisfiable(r);
+    }
+    if (r.status == 404) return restart_after_404();
+    if (!is_2xx(r.status)) return on_error_status(r, now, true);
+    attempt_ = 0;
+    if (Flavor::is_final_status(r.status) && r.status != Flavor::intermediate_status) {
+      // The server says "complete": only believable if this PUT filled the
+      // last missing bytes.
+      if (missing_bytes(ranges_, range_count_, total_) != sent_.length())
+        return fail(errc::protocol_violation, r.status);
+      return complete(r);
+    }
+    if (r.status != Flavor::intermediate_status) return fail(errc::unexpected_status, r.status);
+    std::error_code ec = r.body_truncated ? make_error_code(errc::malformed_json) : Codec::parse_session(r.body, doc_);
+    if (ec) return unreadable_progress(ec, r.status);
+    note_expiry();
+    if (!doc_.has_ranges) {
+      // No ranges: the fragment was taken, the next one follows it.
+      const std::uint64_t after = sent_.last + 1;
+      if (after < total_) {
+        if (auto bad = open_range_adopt(after, adopt_mode::after_put)) return fail(bad, r.status);
+        next_ = action::put;
+        return;
+      }
+      return all_received(r.status);
+    }
+    if (doc_.range_count == 0) return all_received(r.status);
+    if (auto bad = adopt(doc_.ranges, doc_.range_count, adopt_mode::after_put)) return fail(bad, r.status);
+    next_ = action::put;
+  }
+
+  void on_status_response(const response_view& r, instant now) noexcept {
+    if (r.status == 200) {
+      std::error_code ec = r.body_truncated ? make_error_code(errc::malformed_json) : Codec::parse_session(r.body, doc_);
+      if (ec == errc::malformed_json) {  // a GET is safe to repeat
+        clear_server_error();
+        return transient(r.status, r.retry_after, now);
+      }
+      attempt_ = 0;
+      if (ec) return fail(ec, r.status);
+      note_expiry();
+      // The first thing the server says after a restore is news, not a
+      // stall: the saved offset was only our own record.
+      const adopt_mode mode = first_status_after_restore_ ? adopt_mode::fresh : adopt_mode::resync;
+      first_status_after_restore_ = false;
+      if (!doc_.has_ranges) return apply_fallback();
+      if (doc_.range_count == 0) return all_received(r.status);
+      if (auto bad = adopt(doc_.ranges, doc_.range_count, mode)) return fail(bad, r.status);
+      next_ = action::put;
+      return;
+    }
+    const bool unsupported = r.status == 400 || r.status == 405 || r.status == 501 ||
+                             (r.status == 404 && Flavor::status == status_query::try_once);
+    if (unsupported) {
+      // Learning that GET is unsupported says nothing about progress: no stall.
+      attempt_ = 0;
+      status_unsupported_ = true;
+      first_status_after_restore_ = false;
+      return apply_fallback(false);
+    }
+    if (r.status == 404) return restart_after_404();
+    on_error_status(r, now, true);
+  }
+
+  void on_commit_response(const response_view& r, instant now) noexcept {
+    if (r.status == 404) return restart_after_404();
+    if (!is_2xx(r.status)) return on_error_status(r, now, true);
+    attempt_ = 0;
+    if (!Flavor::is_final_status(r.status)) return fail(errc::unexpected_status, r.status);
+    complete(r);
+  }
+
+  // A status the request cannot succeed with: retry the transient ones, turn
+  // the others into a typed failure carrying the server's error.code.
+  void on_error_status(const response_view& r, instant now, bool upload_url) noexcept {
+    clear_server_error();
+    error_document& e = err_;
+    if (!r.body.empty() && !Codec::parse_error(r.body, e)) {
+      failure_.server_code = e.code;
+      failure_.server_message = e.message;
+    }
+    if (is_transient_status(r.status)) return transient(r.status, r.retry_after, now);
+    attempt_ = 0;
+    errc code = errc::unexpected_status;
+    switch (r.status) {
+      case 400: code = errc::bad_request; break;
+      case 401: code = errc::unauthorized; break;
+      case 403: code = errc::forbidden; break;
+      case 404: code = upload_url ? errc::session_not_found : errc::target_not_found; break;
+      case 409: code = errc::conflict; break;
+      case 412: code = errc::precondition_failed; break;
+      case 413: code = errc::payload_too_large; break;
+      case 416: code = errc::range_not_satisfiable; break;
+      default: break;
+    }
+    fail(make_error_code(code), r.status, false);
+  }
+
+  void transient(int status, std::string_view retry_after, instant now) noexcept {
+    if (attempt_ == 0) streak_start_ = now;
+    ++attempt_;
+    const std::int64_t hint = retry_after_delay_ms(retry_after, wall_known_, now.ms + wall_offset_ms_);
+    const std::int64_t delay = retry_.next_delay(attempt_, now - streak_start_, hint);
+    if (delay < 0) return fail(make_error_code(errc::retries_exhausted), status, false);
+    ++progress_.retries;
+    wait_until_ = now + delay;
+    waiting_ = true;
+    next_ = in_flight_;
+    notify();
+  }
+
+  // 416: the server holds (some of) this range already. Find out where it is.
+  void on_range_not_satisfiable(const response_view& r) noexcept {
+    fallback_count_ = 0;
+    if (!r.body_truncated && !Codec::parse_session(r.body, doc_) && doc_.has_ranges && doc_.range_count > 0 &&
+        !validate_ranges(doc_.ranges, doc_.range_count, total_)) {
+      for (std::size_t i = 0; i < doc_.range_count; ++i) fallback_ranges_[i] = doc_.ranges[i];
+      fallback_count_ = doc_.range_count;
+    }
+    fallback_landed_ = true;  // 416 means "that range already arrived"
+    last_was_416_ = true;
+    if (status_query_allowed()) {
+      next_ = action::status;
+      return;
+    }
+    apply_fallback();
+  }
+
+  // A 2xx PUT answer whose body cannot be read: the bytes landed, but where
+  // the server is now is unknown. Ask (GET), or infer it (apply_fallback).
+  void unreadable_progress(std::error_code ec, int status) noexcept {
+    if (ec != errc::malformed_json && ec != errc::malformed_response) return fail(ec, status);
+    last_was_416_ = false;
+    fallback_count_ = 0;
+    fallback_landed_ = true;
+    if (status_query_allowed()) {
+      next_ = action::status;
+      return;
+    }
+    apply_fallback();
+  }
+
+  bool status_query_allowed() const noexcept {
+    return Flavor::status == status_query::documented || !status_unsupported_;
+  }
+
+  // Without a status answer: the 416 body's ranges; else, since a 416 (or a
+  // 2xx we could not read) means the range arrived, the guess that it did —
+  // undone if the range after it is refused too; else the last confirmed
+  // position again (a stall). Guesses and stalls are bounded by max_stalls.
+  void apply_fallback(bool count_stall = true) noexcept {
+    const bool planned_from_current = range_count_ > 0 && sent_.first == ranges_[0].first;
+    if (fallback_count_ > 0) {
+      if (auto bad = adopt(fallback_ranges_, fallback_count_, adopt_mode::resync)) return fail(bad, 0);
+    } else if (range_count_ == 0) {
+      return all_received(0);
+    } else if (assumed_ && last_was_416_ && !put_unanswered_ && planned_from_current) {
+      // The range after a guessed landing, never sent before, was refused:
+      // the server cannot hold it, so the guess was wrong.
+      if (auto bad = open_range_adopt(assumed_from_, adopt_mode::resync)) return fail(bad, 0);
+    } else if (fallback_landed_ && planned_from_current && sent_.last + 1 < total_) {
+      const std::uint64_t before = ranges_[0].first;
+      // After a 2xx the landing is certain (progress); after a 416 it is a guess.
+      const adopt_mode mode = last_was_416_ ? adopt_mode::guess : adopt_mode::after_put;
+      if (auto bad = open_range_adopt(sent_.last + 1, mode)) return fail(bad, 0);
+      assumed_from_ = before;
+      assumed_ = true;
+    } else if (fallback_landed_ && planned_from_current && flavor_.deferred_commit()) {
+      return all_received(0);  // the last range arrived: commit
+    } else if (count_stall && !no_progress()) {
+      return;  // nothing to go on but the last position (the final range of an attachment ends here too)
+    }
+    fallback_landed_ = false;
+    next_ = action::put;
+  }
+
+  std::error_code open_range_adopt(std::uint64_t first, adopt_mode mode) noexcept {
+    const byte_range r{first, 0, true};
+    return adopt(&r, 1, mode);
+  }
+
+  // The server has every byte but did not finish: commit if deferred, else
+  // the server broke the protocol.
+  void all_received(int status) noexcept {
+    range_count_ = 0;
+    note_confirmed();
+    if (!flavor_.deferred_commit()) return fail(errc::protocol_violation, status);
+    next_ = action::commit;
+  }
+
+  // Takes the server's ranges as the plan, after checking them against
+  // what it said before.
+  std::error_code adopt(const byte_range* ranges, std::size_t count, adopt_mode mode) noexcept {
+    assumed_ = false;
+    if (auto ec = validate_ranges(ranges, count, total_)) return ec;
+    const std::uint64_t first = ranges[0].first;
+    const std::uint64_t previous = range_count_ == 0 ? total_ : ranges_[0].first;
+    if (mode == adopt_mode::after_put && first < previous) return errc::protocol_violation;
+    if (mode == adopt_mode::guess) {
+      if (++stalls_ >= options_.max_stalls) return errc::range_not_satisfiable;
+    } else if (mode != adopt_mode::fresh) {
+      if (first > previous) {
+        stalls_ = 0;
+        last_was_416_ = false;
+      } else {
+        if (first < previous && ++regressions_ >= options_.max_stalls) return errc::protocol_violation;
+        if (++stalls_ >= options_.max_stalls)
+          return last_was_416_ ? errc::range_not_satisfiable : errc::protocol_violation;
+      }
+    }
+    for (std::size_t i = 0; i < count; ++i) ranges_[i] = ranges[i];
+    range_count_ = count;
+    note_confirmed();
+    return {};
+  }
+
+  // Nothing learnt: counts towards the stall limit. False when it failed.
+  bool no_progress() noexcept {
+    if (++stalls_ < options_.max_stalls) return true;
+    fail(last_was_416_ ? errc::range_not_satisfiable : errc::protocol_violation, 0);
+    return false;
+  }
+
+  void set_open_range(std::uint64_t first) noexcept {
+    range_count_ = 0;
+    if (first < total_) ranges_[range_count_++] = byte_range{first, 0, true};
+  }
+
+  void note_confirmed() noexcept {
+    const std::uint64_t confirmed = total_ - missing_bytes(ranges_, range_count_, total_);
+    if (confirmed > progress_.confirmed_bytes) {
+      progress_.confirmed_bytes = confirmed;
+      notify();
+    }
+  }
+
+  void note_expiry() noexcept {
+    if (doc_.expiration_date_time.empty()) return;
+    auto t = parse_iso8601(doc_.expiration_date_time.view());
+    if (!t) return;  // unreadable: the session just learns about expiry from a 404
+    have_expiry_ = true;
+    expires_unix_ = *t;
+  }
+
+  bool session_expired(instant now) const noexcept {
+    if (!wall_known_ || !have_expiry_ || upload_url_.empty()) return false;
+    return now.ms + wall_offset_ms_ + options_.expiry_margin_ms >= expires_unix_ * 1000;
+  }
+
+  void complete(const response_view& r) noexcept {
+    result_ = upload_result{};
+    result_.http_status = r.status;
+    result_.size = total_;
+    if (Flavor::result_kind == final_result::location_id) {
+      if (attachment_id_from_location(r.location, result_.id)) return fail(errc::malformed_response, r.status);
+    } else {
+      if (r.body_truncated || Codec::parse_drive_item(r.body, item_) || item_.id.empty())
+        return fail(errc::malformed_response, r.status);
+      // A service that stored a different number of bytes did not store ours.
+      if (item_.has_size && item_.size != total_) return fail(errc::integrity_mismatch, r.status);
+      result_.id = item_.id;
+      result_.name = item_.name;
+      result_.quick_xor_hash = item_.quick_xor_hash;
+    }
+    range_count_ = 0;
+    note_confirmed();
+    phase_ = phase::done;
+  }
+
+  void restart_after_404() noexcept { (void)restart(404); }
+
+  // A fresh session from byte 0 (404 on uploadUrl, expiry). False when the
+  // restart budget is spent (the session has then failed).
+  bool restart(int status) noexcept {
+    if (progress_.restarts >= options_.max_restarts) {
+      fail(errc::restarts_exhausted, status);
+      return false;
+    }
+    ++progress_.restarts;
+    upload_url_.clear();
+    have_expiry_ = false;
+    range_count_ = 0;
+    sent_ = {};
+    put_unanswered_ = false;
+    fallback_count_ = 0;
+    fallback_landed_ = false;
+    last_was_416_ = false;
+    assumed_ = false;
+    stalls_ = 0;
+    regressions_ = 0;
+    attempt_ = 0;
+    waiting_ = false;
+    next_ = action::create;
+    notify();
+    return true;
+  }
+
+  void cancelled(int status) noexcept {
+    upload_url_.clear();  // deleted (or abandoned): nothing left to resume
+    fail(errc::cancelled, status);
+  }
+
+  void clear_server_error() noexcept {
+    failure_.server_code.clear();
+    failure_.server_message.clear();
+  }
+
+  void fail(std::error_code ec, int status, bool clear = true) noexcept {
+    if (clear) clear_server_error();
+    failure_.code = ec;
+    failure_.http_status = status;
+    phase_ = phase::failed;
+  }
+  void fail(errc e, int status) noexcept { fail(make_error_code(e), status); }
+  step fail_step(std::error_code ec, int status) noexcept {
+    fail(ec, status);
+    return step::failed(&failure_);
+  }
+  step fail_step(errc e, int status) noexcept { return fail_step(make_error_code(e), status); }
+
+  void notify() noexcept {
+    if (observer_) observer_->on_progress(progress_);
+  }
+
+  // ---- state -------------------------------------------------------------------
+  Flavor flavor_;
+  Planner planner_{};
+  Retry retry_{};
+  session_options options_;
+  std::uint64_t total_ = 0;
+  std::error_code init_error_{};
+  progress_observer* observer_ = nullptr;
+  std::string_view bearer_;
+
+  phase phase_ = phase::ready;
+  action next_ = action::create;
+  action in_flight_ = action::create;
+  bool cancel_requested_ = false;
+  bool waiting_ = false;
+  instant wait_until_{};
+
+  // What the server said: the missing ranges (empty = all received).
+  byte_range ranges_[max_expected_ranges] = {};
+  std::size_t range_count_ = 0;
+  content_range sent_{};           // the last PUT's range
+  bool put_unanswered_ = false;    // ... was sent before and got no answer (it may have landed)
+  byte_range fallback_ranges_[max_expected_ranges] = {};
+  std::size_t fallback_count_ = 0;
+  bool fallback_landed_ = false;
+  bool status_unsupported_ = false;
+  bool last_was_416_ = false;
+  bool assumed_ = false;           // ranges_ rest on "the unanswered range landed"
+  std::uint64_t assumed_from_ = 0; // where they were before that assumption
+  std::uint32_t stalls_ = 0;
+  bool first_status_after_restore_ = false;
+  std::uint32_t regressions_ = 0;
+
+  // Retry streak.
+  std::uint32_t attempt_ = 0;
+  instant streak_start_{};
+
+  // Time and expiry.
+  bool wall_known_ = false;
+  std::int64_t wall_offset_ms_ = 0;
+  bool have_expiry_ = false;
+  std::int64_t expires_unix_ = 0;
+
+  // Resume identity.
+  std::uint64_t target_hash_ = 0;
+  std::int64_t mtime_ns_ = 0;
+  fixed_string<64> hash_prefix_;
+
+  // Storage the request views point into.
+  fixed_string<RANGEUP_MAX_URL_LENGTH> create_url_;
+  char create_body_[RANGEUP_JSON_SCRATCH] = {};
+  std::size_t create_body_size_ = 0;
+  fixed_string<RANGEUP_MAX_URL_LENGTH> upload_url_;
+  char content_range_[content_range_capacity] = {};
+  request_view req_{};
+
+  // Parse scratch and outcomes.
+  session_document doc_{};
+  error_document err_{};
+  drive_item_document item_{};
+  upload_result result_{};
+  failure failure_{};
+  progress progress_{};
+};
+
+}  // namespace rangeup
+// ---- end rangeup/upload_session.hpp ----
 // ---- end rangeup/rangeup.hpp ----
 
 #endif  // RANGEUP_SINGLE_INCLUDE_HPP

@@ -1,27 +1,75 @@
-// Runs ranges through the core vocabulary the way an upload does. (Replaced by a
-// full upload_session run once the session lands in the single header.)
+// A whole Outlook attachment upload through the single header's session, with a
+// fake in-process server: every range is copied out of the source and checked.
 #include <rangeup/rangeup.hpp>
 
+#include <cstdio>
 #include <cstring>
 
 #include "embed_check.hpp"
 
-int run_core_upload() {
-  const char payload[] = "0123456789abcdef0123456789";
-  rangeup::memory_source source(payload, sizeof payload - 1);
-  char wire[sizeof payload] = {};
-  std::uint64_t next = 0;
-  const std::uint64_t total = source.size();
-  while (next < total) {
-    const std::uint64_t last = next + 9 < total ? next + 9 : total - 1;
-    char header[rangeup::content_range_capacity];
-    auto n = rangeup::format_content_range({next, last, total}, header, sizeof header);
-    if (!n) return 1;
-    auto got = source.read_at(next, wire + next, static_cast<std::size_t>(last - next + 1));
-    if (!got) return 1;
-    auto confirmed = rangeup::parse_byte_range(rangeup::decimal_text(last + 1).view());
-    if (!confirmed) return 1;
-    next = confirmed->first;
+namespace {
+
+constexpr std::size_t file_size = 9 * 1024 * 1024 + 1;  // three ranges, last one a single byte
+unsigned char g_file[file_size];
+unsigned char g_received[file_size];
+
+struct fake_outlook {
+  char body[128] = {};
+  rangeup::response_view answer(const rangeup::request_view& req, const rangeup::memory_source& src) {
+    rangeup::response_view r;
+    if (req.method == rangeup::http_method::post) {
+      r.status = 201;
+      r.body = R"({"uploadUrl":"https://outlook.example/up/1?authtoken=secret","nextExpectedRanges":["0-"]})";
+      return r;
+    }
+    if (req.method != rangeup::http_method::put || !req.bearer_token.empty()) {
+      r.status = 400;
+      return r;
+    }
+    const auto n = static_cast<std::size_t>(req.range.length());
+    auto got = src.read_at(req.range.first, reinterpret_cast<char*>(g_received) + req.range.first, n);
+    if (!got || *got != n) {
+      r.status = 500;
+      return r;
+    }
+    if (req.range.last + 1 == req.range.total) {
+      r.status = 201;
+      r.location = "https://outlook.office.com/api/v2.0/Users('u')/Messages('m')/Attachments('AAMkEMBED=')";
+      return r;
+    }
+    rangeup::text_writer w(body, sizeof body);
+    w.append(R"({"NextExpectedRanges":[")").append_decimal(req.range.last + 1).append(R"("]})");
+    r.status = 200;
+    r.body = w.view();
+    return r;
   }
-  return std::memcmp(wire, payload, sizeof payload - 1) == 0 ? 0 : 1;
+};
+
+}  // namespace
+
+int run_core_upload() {
+  for (std::size_t i = 0; i < file_size; ++i) g_file[i] = static_cast<unsigned char>(i * 31u + 7u);
+  const rangeup::memory_source source(g_file, file_size);
+  const rangeup::outlook_attachment target{"https://graph.microsoft.com/v1.0", "",
+                                           rangeup::outlook_attachment::parent_kind::message, "AAMkPARENT="};
+  rangeup::upload_session<rangeup::outlook_attachment> session{target, {"embedded.bin", file_size}};
+  session.set_bearer_token("bearer-token");
+  fake_outlook server;
+  rangeup::instant now{0};
+  for (int steps = 0; steps < 100; ++steps) {
+    const rangeup::step s = session.next_step(now);
+    if (const auto* req = s.request()) {
+      session.on_response(server.answer(*req, source), now);
+    } else if (const auto* until = s.wait_until()) {
+      now = *until;
+    } else if (const auto* done = s.done()) {
+      const bool ok = done->id == "AAMkEMBED=" && std::memcmp(g_file, g_received, file_size) == 0;
+      return ok ? 0 : 1;
+    } else {
+      std::printf("embed upload failed: %s\n", rangeup::error_category_impl::describe(
+                                                   static_cast<rangeup::errc>(s.failed()->code.value())));
+      return 1;
+    }
+  }
+  return 1;  // did not finish: a hang is a failure
 }

@@ -1,0 +1,459 @@
+#pragma once
+// One keep-alive HTTP/1.1 connection (plain or TLS) that performs a
+// rangeup::request_view asynchronously: the request body streams from the
+// source through one bounded buffer, the response body is kept up to a cap,
+// Location / Retry-After / Content-Type are captured, redirects are refused.
+// The sync transport and the async driver are both built on it.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/coroutine.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/write.hpp>
+#include <openssl/ssl.h>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/socket.h>
+#include <cerrno>
+#endif
+
+#include "rangeup/beast/error_mapping.hpp"
+#include "rangeup/beast/options.hpp"
+#include "rangeup/beast/url.hpp"
+#include "rangeup/error.hpp"
+#include "rangeup/http.hpp"
+
+namespace rangeup::beast {
+
+// Called after each piece of a request body went out, with the body bytes
+// sent so far; returning false abandons the request (errc::cancelled).
+using send_progress_fn = bool (*)(void* context, std::uint64_t sent, std::uint64_t total) noexcept;
+
+// Executor: the executor every operation of this connection runs on (use a
+// strand when the io_context runs on several threads). One request at a time;
+// the response_view handed to the completion handler stays valid until the
+// next async_perform or the connection's destruction.
+template <class Executor = boost::asio::any_io_executor>
+class basic_connection {
+  using tcp = boost::asio::ip::tcp;
+
+ public:
+  using executor_type = Executor;
+  using tcp_stream = boost::beast::basic_stream<tcp, Executor>;
+  using tls_stream = boost::asio::ssl::stream<tcp_stream>;
+
+  explicit basic_connection(const Executor& ex, transport_options options = {})
+      : ex_(ex),
+        options_(std::move(options)),
+        resolver_(ex),
+        resolve_timer_(ex),
+        buffer_(options_.max_response_header + 16 * 1024),
+        send_size_(std::max<std::size_t>(options_.send_buffer_size, 1024)),
+        send_buffer_(new char[send_size_]),
+        body_(new char[options_.max_response_body + 1]) {}
+
+  basic_connection(const basic_connection&) = delete;
+  basic_connection& operator=(const basic_connection&) = delete;
+
+  executor_type get_executor() const noexcept { return ex_; }
+  const transport_options& options() const noexcept { return options_; }
+  bool is_open() const noexcept { return plain_.has_value() || tls_.has_value(); }
+  // Connections established so far (each resolve + connect [+ handshake]).
+  std::uint64_t connections_opened() const noexcept { return connects_; }
+
+  void set_send_progress(send_progress_fn fn, void* context) noexcept {
+    progress_fn_ = fn;
+    progress_context_ = context;
+  }
+
+  // Drops the connection. Never while an async_perform is in flight.
+  void close() noexcept {
+    if (tls_) {
+      boost::beast::get_lowest_layer(*tls_).close();
+      tls_.reset();
+    }
+    if (plain_) {
+      plain_->close();
+      plain_.reset();
+    }
+    buffer_.consume(buffer_.size());
+    peer_.clear();
+  }
+
+  // Performs one request; completes with void(std::error_code, rangeup::response_view).
+  // Bytes of body_kind::source_range are read with source.read_at in pieces
+  // of at most options().send_buffer_size.
+  template <class Source, class CompletionToken>
+  auto async_perform(const request_view& request, Source& source, CompletionToken&& token) {
+    return boost::asio::async_compose<CompletionToken, void(std::error_code, response_view)>(
+        perform_op<Source>{this, &request, &source}, token, ex_);
+  }
+
+ private:
+  template <class Source>
+  struct perform_op {
+    basic_connection* c;
+    const request_view* req;
+    Source* src;
+    boost::asio::coroutine coro{};
+    phase where = phase::resolve;
+
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec, tcp::resolver::results_type results) {
+      c->resolve_timer_.cancel();
+      if (c->resolve_timed_out_) ec = boost::beast::error::timeout;
+      else if (!ec) c->endpoints_ = std::move(results);
+      (*this)(self, ec, std::size_t{0});
+    }
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec, const tcp::endpoint&) {
+      (*this)(self, ec, std::size_t{0});
+    }
+
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec = {}, std::size_t = 0) {
+      namespace net = boost::asio;
+      namespace http = boost::beast::http;
+      BOOST_ASIO_CORO_REENTER(coro) {
+        c->error_ = c->prepare(*req, *src);
+        if (c->error_) {
+          BOOST_ASIO_CORO_YIELD net::post(c->ex_, std::move(self));  // never complete inline
+          return self.complete(c->error_, response_view{});
+        }
+        if (!c->reusable()) {
+          c->close();
+          c->resolve_timed_out_ = false;
+          c->resolve_timer_.expires_after(c->options_.connect_timeout);
+          c->resolve_timer_.async_wait([conn = c](boost::system::error_code e) {
+            if (!e) {
+              conn->resolve_timed_out_ = true;
+              conn->resolver_.cancel();
+            }
+          });
+          where = phase::resolve;
+          BOOST_ASIO_CORO_YIELD c->resolver_.async_resolve(std::string(c->url_.host), std::string(c->url_.port),
+                                                           std::move(self));
+          if (ec) return fail(self, ec);
+          where = phase::connect;
+          c->open_stream();
+          c->lowest().expires_after(c->options_.connect_timeout);
+          BOOST_ASIO_CORO_YIELD c->lowest().async_connect(c->endpoints_, std::move(self));
+          if (ec) return fail(self, ec);
+          if (c->tls_) {
+            where = phase::handshake;
+            if (!c->configure_tls()) return fail(self, net::error::invalid_argument);
+            c->lowest().expires_after(c->options_.connect_timeout);
+            BOOST_ASIO_CORO_YIELD c->tls_->async_handshake(net::ssl::stream_base::client, std::move(self));
+            if (ec) return fail(self, ec);
+          }
+          c->remember_peer();
+        }
+
+        where = phase::write;
+        c->start_request(*req);
+        for (;;) {
+          c->error_ = c->next_body_piece(*req, *src);
+          if (c->error_) {
+            c->close();  // the request is half sent: the connection is unusable
+            BOOST_ASIO_CORO_YIELD net::post(c->ex_, std::move(self));
+            return self.complete(c->error_, response_view{});
+          }
+          c->lowest().expires_after(c->options_.io_timeout);
+          BOOST_ASIO_CORO_YIELD c->with_stream([&](auto& s) { http::async_write(s, *c->serializer_, std::move(self)); });
+          if (ec == http::error::need_buffer) ec = {};
+          if (ec) return fail(self, ec);
+          if (c->progress_fn_ != nullptr && !c->progress_fn_(c->progress_context_, c->sent_, req->content_length())) {
+            c->close();
+            return self.complete(make_error_code(errc::cancelled), response_view{});
+          }
+          if (c->serializer_->is_done()) break;
+        }
+
+        where = phase::read;
+        do {  // interim 1xx responses are skipped
+          c->start_response();
+          c->lowest().expires_after(c->options_.io_timeout);
+          BOOST_ASIO_CORO_YIELD c->with_stream(
+              [&](auto& s) { http::async_read_header(s, c->buffer_, *c->parser_, std::move(self)); });
+          if (ec) return fail(self, ec);
+        } while (c->interim_response());
+        while (!c->parser_->is_done()) {
+          c->offer_body_buffer();
+          c->lowest().expires_after(c->options_.io_timeout);
+          BOOST_ASIO_CORO_YIELD c->with_stream(
+              [&](auto& s) { http::async_read(s, c->buffer_, *c->parser_, std::move(self)); });
+          if (ec == http::error::need_buffer) ec = {};
+          if (ec) return fail(self, ec);
+          c->account_body();
+        }
+        c->lowest().expires_never();
+        return c->complete_response(self);
+      }
+    }
+
+    template <class Self>
+    void fail(Self& self, boost::system::error_code ec) {
+      c->close();
+      self.complete(map_error(ec, where), response_view{});
+    }
+  };
+
+  // --- connection management -------------------------------------------------
+
+  template <class Source>
+  std::error_code prepare(const request_view& req, const Source& source) {
+    if (auto ec = check_url(req.url, options_.allow_http, url_)) return ec;
+    if (req.body != body_kind::none && (req.method == http_method::get || req.method == http_method::delete_))
+      return errc::invalid_argument;
+    if (req.body == body_kind::source_range &&
+        (req.range.first > req.range.last || req.range.last >= source.size()))
+      return errc::invalid_argument;
+    if (has_line_break(req.bearer_token)) return errc::invalid_argument;
+    // The transport owns these headers; a stray Authorization must never reach an uploadUrl.
+    for (const header_field* h = req.begin_headers(); h != req.end_headers(); ++h)
+      if (h->name.empty() || has_line_break(h->name) || has_line_break(h->value) || is_reserved(h->name))
+        return errc::invalid_argument;
+    if (url_.tls && !tls_context_) {
+      std::error_code ec;
+      tls_context_ = options_.tls_context ? options_.tls_context : make_tls_context(options_, ec);
+      if (ec) return ec;
+    }
+    return {};
+  }
+
+  static bool is_reserved(std::string_view name) noexcept {
+    for (std::string_view r : {"authorization", "content-length", "host", "transfer-encoding", "expect"})
+      if (rangeup::detail::iequals(name, r)) return true;
+    return false;
+  }
+
+  static bool has_line_break(std::string_view s) noexcept {
+    return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+  }
+
+  tcp_stream& lowest() noexcept { return tls_ ? boost::beast::get_lowest_layer(*tls_) : *plain_; }
+
+  template <class F>
+  void with_stream(F&& f) {
+    if (tls_) f(*tls_);
+    else f(*plain_);
+  }
+
+  void open_stream() {
+    if (url_.tls) tls_.emplace(ex_, *tls_context_);
+    else plain_.emplace(ex_);
+  }
+
+  // SNI (not for IP literals, RFC 6066) and RFC 6125 host name checks.
+  bool configure_tls() {
+    const std::string host(url_.host);
+    boost::system::error_code not_an_address;
+    boost::asio::ip::make_address(host, not_an_address);
+    if (not_an_address && !SSL_set_tlsext_host_name(tls_->native_handle(), host.c_str())) return false;
+    if (options_.verify_peer) tls_->set_verify_callback(boost::asio::ssl::host_name_verification(host));
+    return true;
+  }
+
+  void remember_peer() {
+    ++connects_;
+    peer_.assign(url_.tls ? "https://" : "http://");
+    peer_.append(url_.host.data(), url_.host.size()).append(":").append(url_.port.data(), url_.port.size());
+  }
+
+  // Same scheme/host/port, nothing unread, and the server has not closed it
+  // while idle (a non-blocking peek sees EOF or stray bytes).
+  bool reusable() {
+    if (!is_open() || buffer_.size() != 0) return false;
+    std::string key(url_.tls ? "https://" : "http://");
+    key.append(url_.host.data(), url_.host.size()).append(":").append(url_.port.data(), url_.port.size());
+    if (key != peer_) return false;
+#if defined(__unix__) || defined(__APPLE__)
+    char c = 0;
+    const auto n = ::recv(lowest().socket().native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n >= 0) return false;
+    return errno == EAGAIN || errno == EWOULDBLOCK;
+#else
+    return true;
+#endif
+  }
+
+  // --- request ---------------------------------------------------------------
+
+  static boost::beast::http::verb verb_of(http_method m) noexcept {
+    using boost::beast::http::verb;
+    switch (m) {
+      case http_method::get: return verb::get;
+      case http_method::put: return verb::put;
+      case http_method::post: return verb::post;
+      case http_method::delete_: return verb::delete_;
+    }
+    return verb::get;
+  }
+
+  void start_request(const request_view& req) {
+    namespace http = boost::beast::http;
+    serializer_.reset();
+    request_ = {};
+    request_.method(verb_of(req.method));
+    request_.target(boost::beast::string_view(url_.target.data(), url_.target.size()));
+    request_.version(11);
+    request_.set(http::field::host, boost::beast::string_view(url_.authority.data(), url_.authority.size()));
+    request_.set(http::field::user_agent, options_.user_agent);
+    for (const header_field* h = req.begin_headers(); h != req.end_headers(); ++h)
+      request_.insert(boost::beast::string_view(h->name.data(), h->name.size()),
+                      boost::beast::string_view(h->value.data(), h->value.size()));
+    if (!req.bearer_token.empty()) {
+      std::string value("Bearer ");
+      value.append(req.bearer_token.data(), req.bearer_token.size());
+      request_.set(http::field::authorization, value);
+    }
+    if (req.body != body_kind::none || req.method == http_method::put || req.method == http_method::post)
+      request_.content_length(req.content_length());
+    request_.body().data = nullptr;
+    request_.body().size = 0;
+    request_.body().more = req.content_length() != 0;
+    sent_ = 0;
+    serializer_.emplace(request_);
+  }
+
+  // Points the request body at the next piece: the JSON text, or up to
+  // send_size_ bytes read from the source. A source that ends before the
+  // range does is source_changed: Content-Length must stay exact.
+  template <class Source>
+  std::error_code next_body_piece(const request_view& req, Source& source) {
+    auto& body = request_.body();
+    const std::uint64_t total = req.content_length();
+    body.data = nullptr;
+    body.size = 0;
+    body.more = false;
+    if (sent_ >= total) return {};
+    if (req.body == body_kind::text) {
+      body.data = const_cast<char*>(req.text.data());  // buffer_body is read-only when serializing
+      body.size = req.text.size();
+      sent_ = total;
+      return {};
+    }
+    const std::uint64_t left = total - sent_;
+    const std::size_t want = left < send_size_ ? static_cast<std::size_t>(left) : send_size_;
+    const auto got = source.read_at(req.range.first + sent_, send_buffer_.get(), want);
+    if (!got) return got.error().category() == category() ? got.error() : make_error_code(errc::source_read_failed);
+    if (*got == 0 || *got > want) return errc::source_changed;  // the source ended before the range did
+    body.data = send_buffer_.get();
+    body.size = *got;
+    sent_ += *got;
+    body.more = sent_ < total;
+    return {};
+  }
+
+  // --- response --------------------------------------------------------------
+
+  void start_response() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(options_.max_response_header));
+    parser_->body_limit(std::max<std::uint64_t>(options_.max_drained_body, options_.max_response_body));
+    kept_ = 0;
+    truncated_ = false;
+  }
+
+  bool interim_response() const {
+    const unsigned status = parser_->get().result_int();
+    return status >= 100 && status < 200 && status != 101;
+  }
+
+  void offer_body_buffer() {
+    auto& body = parser_->get().body();
+    if (kept_ < options_.max_response_body) {
+      body.data = body_.get() + kept_;
+      body.size = options_.max_response_body - kept_;
+      offered_to_keep_ = true;
+    } else {  // over the cap: drain into the (idle) send buffer to keep the connection usable
+      body.data = send_buffer_.get();
+      body.size = send_size_;
+      offered_to_keep_ = false;
+    }
+    offered_ = body.size;
+  }
+
+  void account_body() {
+    const std::size_t got = offered_ - parser_->get().body().size;
+    if (offered_to_keep_) kept_ += got;
+    else if (got != 0) truncated_ = true;
+  }
+
+  template <class Self>
+  void complete_response(Self& self) {
+    namespace http = boost::beast::http;
+    const auto& msg = parser_->get();
+    auto field = [&msg](http::field f) {
+      const auto it = msg.find(f);
+      return it == msg.end() ? std::string_view{} : std::string_view(it->value().data(), it->value().size());
+    };
+    response_view view;
+    view.status = static_cast<int>(msg.result_int());
+    view.location = field(http::field::location);
+    view.retry_after = field(http::field::retry_after);
+    view.content_type = field(http::field::content_type);
+    view.body = std::string_view(body_.get(), kept_);
+    view.body_truncated = truncated_;
+    if (!parser_->keep_alive()) close();
+    std::error_code error;
+    if (view.status >= 300 && view.status < 400) error = make_error_code(errc::redirect_refused);
+    else if (view.status < 200 || view.status > 999) error = make_error_code(errc::malformed_response);
+    self.complete(error, view);
+  }
+
+  Executor ex_;
+  transport_options options_;
+  std::shared_ptr<boost::asio::ssl::context> tls_context_;
+  tcp::resolver resolver_;
+  boost::asio::steady_timer resolve_timer_;
+  bool resolve_timed_out_ = false;
+  tcp::resolver::results_type endpoints_;
+  std::optional<tcp_stream> plain_;
+  std::optional<tls_stream> tls_;
+  std::string peer_;  // "scheme://host:port" of the open connection
+  std::uint64_t connects_ = 0;
+  url_parts url_;
+  std::error_code error_;
+
+  boost::beast::flat_buffer buffer_;  // bounded: header_limit plus slack
+  std::size_t send_size_;
+  std::unique_ptr<char[]> send_buffer_;
+  std::unique_ptr<char[]> body_;
+  boost::beast::http::request<boost::beast::http::buffer_body> request_;
+  std::optional<boost::beast::http::request_serializer<boost::beast::http::buffer_body>> serializer_;
+  std::optional<boost::beast::http::response_parser<boost::beast::http::buffer_body>> parser_;
+  std::uint64_t sent_ = 0;
+  send_progress_fn progress_fn_ = nullptr;
+  void* progress_context_ = nullptr;
+  std::size_t kept_ = 0;
+  std::size_t offered_ = 0;
+  bool offered_to_keep_ = false;
+  bool truncated_ = false;
+};
+
+using connection = basic_connection<>;
+
+}  // namespace rangeup::beast

@@ -1,0 +1,3 @@
+#include <rangeup/rangeup.hpp>
+
+int main() { return 0; }

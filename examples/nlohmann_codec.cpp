@@ -1,0 +1,26 @@
+// Choosing the JSON codec: the same session, reading and writing JSON with
+// nlohmann/json instead of the built-in allocation-free codec.
+#include <rangeup/rangeup.hpp>
+#include <rangeup/json/nlohmann_codec.hpp>
+
+#include <cstdio>
+
+using attachment_upload = rangeup::upload_session<rangeup::outlook_attachment, rangeup::attachment_planner,
+                                                  rangeup::exponential_backoff, rangeup::json::nlohmann_codec>;
+
+int main() {
+  rangeup::outlook_attachment target;
+  target.parent_id = "AAMkADI5MAAIT3drCAAA=";
+  attachment_upload session{target, {"r\u00e9sum\u00e9 \"final\".pdf", 1}};  // quotes escaped by the codec
+  session.set_bearer_token("<graph token>");
+  const rangeup::step create = session.next_step(rangeup::instant{0});
+  if (create.request() == nullptr) return 1;
+  std::printf("%.*s\n", static_cast<int>(create.request()->text.size()), create.request()->text.data());
+
+  rangeup::response_view created;  // what Graph answers: 201 + the uploadSession
+  created.status = 201;
+  created.body = R"({"uploadUrl":"https://outlook.example/up?authtoken=x","NextExpectedRanges":["0"]})";
+  session.on_response(created, rangeup::instant{0});
+  const rangeup::step put = session.next_step(rangeup::instant{0});
+  return put.request() != nullptr && put.request()->range.length() == 1 ? 0 : 1;
+}

@@ -1,0 +1,78 @@
+#pragma once
+// What every flavor (resource kind) tells the session: the vocabulary shared
+// by outlook_attachment, todo_attachment, drive_item and print_document.
+//
+// A Flavor is a copyable type whose string views outlive the session, with
+//   static constexpr std::string_view flavor_id;   // stored in resume tokens
+//   static constexpr std::uint64_t max_size;       // larger uploads fail before any request
+//   static constexpr status_query status;          // may the session GET uploadUrl?
+//   static constexpr int intermediate_status;      // "more ranges expected" (200 or 202)
+//   static constexpr bool is_final_status(int);    // "upload complete"
+//   static constexpr final_result result_kind;     // where the final id comes from
+//   using default_planner = ...;                   // see planner.hpp
+//   std::error_code create_url(text_writer&, const file_info&) const noexcept;
+//   std::size_t create_headers(header_field* out, std::size_t capacity) const noexcept;
+//   template <class Codec> result<std::size_t> create_body(const file_info&, char*, std::size_t) const noexcept;
+//   bool deferred_commit() const noexcept;         // POST uploadUrl after the last byte
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+
+#include "rangeup/codec.hpp"
+#include "rangeup/error.hpp"
+#include "rangeup/file_info.hpp"
+#include "rangeup/fixed_string.hpp"
+#include "rangeup/http.hpp"
+#include "rangeup/planner.hpp"
+#include "rangeup/result.hpp"
+#include "rangeup/url.hpp"
+
+namespace rangeup {
+
+// GET uploadUrl for the session status.
+enum class status_query : unsigned char {
+  documented,  // driveItem, printDocument: GET returns nextExpectedRanges
+  try_once,    // attachments: undocumented; tried, and after a 400/404/405 never again
+};
+
+// How the final 200/201 names the created resource.
+enum class final_result : unsigned char {
+  location_id,  // Location: .../Attachments('ID') or .../Attachments/ID
+  document,     // JSON body with id (and name, size, quickXorHash)
+};
+
+namespace detail {
+
+// A create request's URL must start from a checked graph base.
+inline std::error_code begin_create_url(text_writer& w, std::string_view graph_base) noexcept {
+  if (graph_base.empty()) return errc::invalid_url;
+  append_base(w, graph_base);
+  return {};
+}
+
+// Ids become single path segments; an empty one is a caller error.
+inline std::error_code append_id(text_writer& w, std::string_view prefix, std::string_view id) noexcept {
+  if (id.empty()) return errc::invalid_argument;
+  w.append(prefix);
+  append_path_segment(w, id);
+  return {};
+}
+
+// The {"attachmentType": "file", "name", "size", ...} members shared by the
+// Outlook and To Do bodies; returns how many were written into m (>= 6 slots).
+inline std::size_t attachment_members(const file_info& f, bool outlook_extras, json_member* m) noexcept {
+  std::size_t n = 0;
+  m[n++] = json_member::string("attachmentType", "file");
+  m[n++] = json_member::string("name", f.name);
+  m[n++] = json_member::integer("size", f.size);
+  if (!f.content_type.empty()) m[n++] = json_member::string("contentType", f.content_type);
+  if (outlook_extras && f.is_inline) m[n++] = json_member::boolean("isInline", true);
+  if (outlook_extras && !f.content_id.empty()) m[n++] = json_member::string("contentId", f.content_id);
+  return n;
+}
+
+}  // namespace detail
+
+}  // namespace rangeup

@@ -1,0 +1,743 @@
+#pragma once
+// The upload state machine: upload_session<Flavor, Planner, Retry, Codec>.
+// Sans-I/O: next_step(now) says what to do (send a request, wait, done,
+// failed); the driver does it and reports back with on_response /
+// on_transport_error. No I/O, no clock reads, no allocation, no exceptions.
+//
+// What it does with each reply (DESIGN.md §1.4):
+//  - 5xx, 408, 429, dropped connection, timeout: the same request again after
+//    the Retry policy's delay (Retry-After honoured, capped); when the policy's
+//    attempt or time budget is spent: retries_exhausted with the last status.
+//  - 416 on a PUT ("that range already arrived"): GET uploadUrl for the
+//    status (attachment flavors: tried once; a 400/404/405 answer means "not
+//    supported", never asked again), else the 416 body's nextExpectedRanges,
+//    else the guess that the range arrived (undone when the next range, never
+//    sent before, is refused too). Then the upload continues from there.
+//  - 404 on uploadUrl, or an expired session (when a wall clock was given):
+//    a fresh session from byte 0, at most options.max_restarts times.
+//  - 400/401/403/409/412/413: a typed failure with the server's error.code.
+//  - a server that contradicts itself (ranges past the end, going backwards
+//    after a PUT, no progress for options.max_stalls answers in a row):
+//    protocol_violation (range_not_satisfiable when it was 416s).
+//
+// progress::confirmed_bytes is a high-water mark: the most the server ever
+// confirmed. After a resync to a lower offset or a restart it stays where it
+// was (restarts/retries tell the observer why bytes_sent grows).
+//
+// The bearer token is used for the createUploadSession request only; every
+// uploadUrl request (PUT, GET, POST commit, DELETE) carries no Authorization.
+// The session keeps views: the Flavor's strings, the bearer token and the
+// observer must outlive it; file_info is read by the constructor only.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+
+#include "rangeup/byte_range.hpp"
+#include "rangeup/clock.hpp"
+#include "rangeup/codec.hpp"
+#include "rangeup/config.hpp"
+#include "rangeup/date_time.hpp"
+#include "rangeup/error.hpp"
+#include "rangeup/file_info.hpp"
+#include "rangeup/fixed_string.hpp"
+#include "rangeup/flavors/flavor.hpp"
+#include "rangeup/http.hpp"
+#include "rangeup/json/builtin_codec.hpp"
+#include "rangeup/location_id.hpp"
+#include "rangeup/planner.hpp"
+#include "rangeup/result.hpp"
+#include "rangeup/resume_token.hpp"
+#include "rangeup/retry.hpp"
+#include "rangeup/step.hpp"
+#include "rangeup/url.hpp"
+
+namespace rangeup {
+
+struct session_options {
+  std::uint64_t chunk_size = 0;       // 0 = the planner's default for the flavor
+  bool allow_http_loopback = false;   // accept http:// for 127.0.0.1 / localhost / [::1] only
+  std::uint32_t max_restarts = 3;     // fresh sessions after 404 on uploadUrl or expiry
+  std::uint32_t max_stalls = 4;       // answers in a row without progress before giving up
+  std::int64_t expiry_margin_ms = 0;  // with a wall clock: treat the session as expired this early
+};
+
+template <class Flavor, class Planner = typename Flavor::default_planner, class Retry = exponential_backoff,
+          class Codec = json::builtin_codec>
+class upload_session {
+  static_assert(is_json_codec_v<Codec>, "Codec must model rangeup's codec concept (see codec.hpp)");
+
+ public:
+  using flavor_type = Flavor;
+  using planner_type = Planner;
+  using retry_type = Retry;
+  using codec_type = Codec;
+
+  upload_session(const Flavor& flavor, const file_info& file, const session_options& options = {}) noexcept
+      : flavor_(flavor), options_(options), total_(file.size) {
+    progress_.total_bytes = total_;
+    init_error_ = initialise(file);
+    if (init_error_) fail(init_error_, 0);
+  }
+  // Request views point into the session: it stays where it was built.
+  upload_session(const upload_session&) = delete;
+  upload_session& operator=(const upload_session&) = delete;
+
+  // Bad size, chunk size, URL or name, found before any request. When set,
+  // next_step() reports failed with the same code.
+  std::error_code init_error() const noexcept { return init_error_; }
+
+  // The Graph token for the createUploadSession request (not copied: keep it
+  // alive while the session may create, i.e. until done/failed).
+  void set_bearer_token(std::string_view token) noexcept { bearer_ = token; }
+  void set_observer(progress_observer* o) noexcept { observer_ = o; }
+  void set_retry(const Retry& r) noexcept { retry_ = r; }
+  Retry& retry() noexcept { return retry_; }
+  const Planner& planner() const noexcept { return planner_; }
+
+  // Maps the caller's instants to unix time (ms): needed to honour
+  // Retry-After HTTP-dates and to notice an expired session before sending.
+  // Without it, dates fall back to the backoff and expiry shows up as a 404.
+  void set_wall_clock(instant now, std::int64_t unix_ms) noexcept {
+    wall_offset_ms_ = unix_ms - now.ms;
+    wall_known_ = true;
+  }
+
+  // The fingerprint save_resume_token() records (restore() sets it too).
+  std::error_code set_fingerprint(const file_fingerprint& fp) noexcept {
+    if (fp.size != total_) return errc::resume_mismatch;
+    if (!valid_hash_prefix(fp.hash_prefix)) return errc::invalid_argument;
+    mtime_ns_ = fp.mtime_ns;
+    return hash_prefix_.assign(fp.hash_prefix);
+  }
+
+  // What to do next. Pure until a request is answered: asking again while a
+  // request is outstanding returns the same request.
+  step next_step(instant now) noexcept {
+    switch (phase_) {
+      case phase::done: return step::done(&result_);
+      case phase::failed: return step::failed(&failure_);
+      case phase::awaiting: return step::send(&req_);
+      case phase::ready: break;
+    }
+    if (cancel_requested_) {
+      if (upload_url_.empty()) return fail_step(errc::cancelled, 0);
+      return emit(action::cancel);
+    }
+    if (waiting_ && now < wait_until_) return step::wait(wait_until_);
+    waiting_ = false;
+    if (next_ != action::create && session_expired(now)) {
+      if (!restart(0)) return step::failed(&failure_);
+    }
+    return emit(next_);
+  }
+
+  void on_response(const response_view& r, instant now) noexcept {
+    if (phase_ != phase::awaiting) return;  // nothing outstanding: a stray call
+    phase_ = phase::ready;
+    if (in_flight_ == action::cancel) return cancelled(r.status);
+    if (cancel_requested_) {
+      // Keep a freshly created session's URL so the DELETE can clean it up.
+      if (in_flight_ == action::create && is_2xx(r.status) && !Codec::parse_session(r.body, doc_) &&
+          !check_url(doc_.upload_url.view(), options_.allow_http_loopback))
+        upload_url_ = doc_.upload_url;
+      return;
+    }
+    switch (in_flight_) {
+      case action::create: return on_create_response(r, now);
+      case action::put: return on_put_response(r, now);
+      case action::status: return on_status_response(r, now);
+      case action::commit: return on_commit_response(r, now);
+      case action::cancel: return;
+    }
+  }
+
+  void on_transport_error(std::error_code ec, instant now) noexcept {
+    if (phase_ != phase::awaiting) return;
+    phase_ = phase::ready;
+    if (in_flight_ == action::cancel) return cancelled(0);
+    if (cancel_requested_) return;
+    if (!ec) ec = make_error_code(errc::connection_dropped);
+    if (!is_transient_transport(ec)) return fail(ec, 0);
+    // The request may have been processed before the connection went: a PUT
+    // whose bytes landed is answered 416 when repeated (see apply_fallback).
+    if (in_flight_ == action::put) put_unanswered_ = true;
+    clear_server_error();
+    transient(0, {}, now);
+  }
+
+  // Next step: DELETE uploadUrl if a session exists, then failed{cancelled}.
+  // A request in flight is abandoned (its answer is ignored). No effect once
+  // done or failed.
+  void cancel() noexcept {
+    if (phase_ == phase::done || phase_ == phase::failed) return;
+    cancel_requested_ = true;
+  }
+
+  const progress& progress_info() const noexcept { return progress_; }
+  bool finished() const noexcept { return phase_ == phase::done || phase_ == phase::failed; }
+
+  // ---- resume --------------------------------------------------------------
+  // Writes a resume token (see resume_token.hpp; it contains the uploadUrl, a
+  // credential: store it 0600). Works mid-upload and after a failure (e.g.
+  // retries_exhausted: a later run continues); invalid_argument when there is
+  // no session to resume (not created yet, completed, or cancelled).
+  result<std::size_t> save_resume_token(char* out, std::size_t capacity) const noexcept {
+    if (upload_url_.empty() || phase_ == phase::done) return errc::invalid_argument;
+    resume_state st;
+    (void)st.flavor.assign(Flavor::flavor_id);
+    st.target = target_hash_;
+    st.size = total_;
+    st.next_offset = range_count_ == 0 ? total_ : ranges_[0].first;
+    st.has_expiry = have_expiry_;
+    st.expires_unix = expires_unix_;
+    st.mtime_ns = mtime_ns_;
+    st.hash_prefix = hash_prefix_;
+    st.upload_url = upload_url_;
+    return write_resume_token(st, out, capacity);
+  }
+
+  // Continues the session a token describes instead of creating one. Only
+  // before the first next_step(). invalid_resume_token when unreadable;
+  // resume_mismatch for another flavor, target, size, mtime or hash prefix.
+  // The restored session first asks the server for its status (where the
+  // flavor allows) and otherwise continues from the saved offset.
+  std::error_code restore(std::string_view token, const file_fingerprint& fp) noexcept {
+    if (init_error_) return init_error_;
+    if (phase_ != phase::ready || next_ != action::create || !upload_url_.empty() || progress_.retries != 0 ||
+        progress_.bytes_sent != 0 || cancel_requested_)
+      return errc::invalid_argument;
+    if (!valid_hash_prefix(fp.hash_prefix)) return errc::invalid_argument;
+    resume_state st;
+    if (auto ec = parse_resume_token(token, st)) return ec;
+    if (st.flavor != Flavor::flavor_id || st.target != target_hash_ || st.size != total_ || fp.size != total_ ||
+        st.mtime_ns != fp.mtime_ns)
+      return errc::resume_mismatch;
+    if (!fp.hash_prefix.empty() && !st.hash_prefix.empty() && st.hash_prefix != fp.hash_prefix)
+      return errc::resume_mismatch;
+    if (st.next_offset >= total_ && !flavor_.deferred_commit()) return errc::invalid_resume_token;
+    if (auto ec = check_url(st.upload_url.view(), options_.allow_http_loopback)) return ec;
+    upload_url_ = st.upload_url;
+    have_expiry_ = st.has_expiry;
+    expires_unix_ = st.expires_unix;
+    mtime_ns_ = fp.mtime_ns;
+    (void)hash_prefix_.assign(fp.hash_prefix.empty() ? st.hash_prefix.view() : fp.hash_prefix);
+    set_open_range(st.next_offset);
+    note_confirmed();
+    fallback_count_ = 0;
+    fallback_landed_ = false;
+    first_status_after_restore_ = true;
+    next_ = action::status;
+    return {};
+  }
+
+ private:
+  enum class action : unsigned char { create, put, status, commit, cancel };
+  enum class phase : unsigned char { ready, awaiting, done, failed };
+  // fresh: a freshly created session's ranges; after_put: a PUT's answer (may not go
+  // backwards); resync: a status answer (may); guess: our own inference,
+  // never counted as progress.
+  enum class adopt_mode : unsigned char { fresh, after_put, resync, guess };
+
+  static constexpr bool is_2xx(int s) noexcept { return s >= 200 && s <= 299; }
+  static constexpr bool is_transient_status(int s) noexcept { return s == 408 || s == 429 || (s >= 500 && s <= 599); }
+
+  static bool is_transient_transport(std::error_code ec) noexcept {
+    if (ec.category() == category()) return is_transient(static_cast<errc>(ec.value()));
+    return ec == std::errc::connection_reset || ec == std::errc::connection_aborted || ec == std::errc::timed_out ||
+           ec == std::errc::broken_pipe || ec == std::errc::connection_refused ||
+           ec == std::errc::network_unreachable || ec == std::errc::host_unreachable;
+  }
+
+  // ---- construction ----------------------------------------------------------
+  std::error_code initialise(const file_info& file) noexcept {
+    if (total_ == 0) return errc::empty_source;
+    if (total_ > Flavor::max_size) return errc::size_out_of_range;
+    if (auto ec = planner_.configure(total_, options_.chunk_size)) return ec;
+    if (auto ec = check_url(flavor_.graph_base, options_.allow_http_loopback)) return ec;
+    text_writer w = create_url_.writer();
+    if (auto ec = flavor_.create_url(w, file)) return ec;
+    if (create_url_.commit(w)) return errc::url_too_long;
+    auto body = flavor_.template create_body<Codec>(file, create_body_, sizeof create_body_);
+    if (!body) return body.error() == errc::buffer_too_small ? make_error_code(errc::capacity_exceeded) : body.error();
+    create_body_size_ = *body;
+    // The target identity in resume tokens: where the session was created, for
+    // which name and size.
+    target_hash_ = fnv1a64(file.name, fnv1a64("\n", fnv1a64(create_url_.view())));
+    target_hash_ ^= total_ * 0x9e3779b97f4a7c15ULL;
+    return {};
+  }
+
+  // ---- emitting requests -------------------------------------------------------
+  step emit(action a) noexcept {
+    req_ = request_view{};
+    switch (a) {
+      case action::create:
+        req_.method = http_method::post;
+        req_.url = create_url_.view();
+        req_.headers[req_.header_count++] = {"Content-Type", "application/json"};
+        req_.header_count += flavor_.create_headers(req_.headers + req_.header_count,
+                                                    max_request_headers - req_.header_count);
+        req_.bearer_token = bearer_;
+        req_.body = body_kind::text;
+        req_.text = std::string_view(create_body_, create_body_size_);
+        break;
+      case action::put: {
+        if (range_count_ == 0) {  // everything is there: only a deferred commit can follow
+          if (!flavor_.deferred_commit()) return fail_step(errc::protocol_violation, 0);
+          return emit(action::commit);
+        }
+        auto r = planner_.next(ranges_, range_count_, total_);
+        if (!r) return fail_step(r.error(), 0);
+        if (r->first != sent_.first || r->last != sent_.last) put_unanswered_ = false;
+        sent_ = *r;
+        auto n = format_content_range(sent_, content_range_, sizeof content_range_);
+        if (!n) return fail_step(n.error(), 0);
+        req_.method = http_method::put;
+        req_.url = upload_url_.view();
+        req_.headers[req_.header_count++] = {"Content-Type", "application/octet-stream"};
+        req_.headers[req_.header_count++] = {"Content-Range", std::string_view(content_range_, *n)};
+        req_.body = body_kind::source_range;
+        req_.range = sent_;
+        progress_.bytes_sent += sent_.length();
+        break;
+      }
+      case action::status:
+        req_.method = http_method::get;
+        req_.url = upload_url_.view();
+        break;
+      case action::commit:
+        req_.method = http_method::post;  // body none: the transport sends Content-Length: 0
+        req_.url = upload_url_.view();
+        break;
+      case action::cancel:
+        req_.method = http_method::delete_;
+        req_.url = upload_url_.view();
+        break;
+    }
+    in_flight_ = a;
+    phase_ = phase::awaiting;
+    return step::send(&req_);
+  }
+
+  // ---- responses ---------------------------------------------------------------
+  void on_create_response(const response_view& r, instant now) noexcept {
+    if (r.status != 200 && r.status != 201) {
+      if (is_2xx(r.status)) return fail(errc::unexpected_status, r.status);
+      return on_error_status(r, now, false);
+    }
+    std::error_code ec = r.body_truncated ? make_error_code(errc::malformed_json) : Codec::parse_session(r.body, doc_);
+    if (ec == errc::malformed_json) {  // cut short on the way: ask again (an orphan session just expires)
+      clear_server_error();
+      return transient(r.status, r.retry_after, now);
+    }
+    attempt_ = 0;
+    if (ec) return fail(ec, r.status);
+    if (doc_.upload_url.empty()) return fail(errc::malformed_response, r.status);
+    if (auto bad = check_url(doc_.upload_url.view(), options_.allow_http_loopback)) return fail(bad, r.status);
+    upload_url_ = doc_.upload_url;
+    note_expiry();
+    sent_ = {};
+    put_unanswered_ = false;
+    if (!doc_.has_ranges) {
+      set_open_range(0);  // driveItem may omit nextExpectedRanges: "0-"
+    } else if (auto bad = adopt(doc_.ranges, doc_.range_count, adopt_mode::fresh)) {
+      return fail(bad, r.status);
+    }
+    next_ = action::put;
+  }
+
+  void on_put_response(const response_view& r, instant now) noexcept {
+    if (r.status == 416) {
+      attempt_ = 0;
+      return on_range_not_satisfiable(r);
+    }
+    if (r.status == 404) return restart_after_404();
+    if (!is_2xx(r.status)) return on_error_status(r, now, true);
+    attempt_ = 0;
+    if (Flavor::is_final_status(r.status) && r.status != Flavor::intermediate_status) {
+      // The server says "complete": only believable if this PUT filled the
+      // last missing bytes.
+      if (missing_bytes(ranges_, range_count_, total_) != sent_.length())
+        return fail(errc::protocol_violation, r.status);
+      return complete(r);
+    }
+    if (r.status != Flavor::intermediate_status) return fail(errc::unexpected_status, r.status);
+    std::error_code ec = r.body_truncated ? make_error_code(errc::malformed_json) : Codec::parse_session(r.body, doc_);
+    if (ec) return unreadable_progress(ec, r.status);
+    note_expiry();
+    if (!doc_.has_ranges) {
+      // No ranges: the fragment was taken, the next one follows it.
+      const std::uint64_t after = sent_.last + 1;
+      if (after < total_) {
+        if (auto bad = open_range_adopt(after, adopt_mode::after_put)) return fail(bad, r.status);
+        next_ = action::put;
+        return;
+      }
+      return all_received(r.status);
+    }
+    if (doc_.range_count == 0) return all_received(r.status);
+    if (auto bad = adopt(doc_.ranges, doc_.range_count, adopt_mode::after_put)) return fail(bad, r.status);
+    next_ = action::put;
+  }
+
+  void on_status_response(const response_view& r, instant now) noexcept {
+    if (r.status == 200) {
+      std::error_code ec = r.body_truncated ? make_error_code(errc::malformed_json) : Codec::parse_session(r.body, doc_);
+      if (ec == errc::malformed_json) {  // a GET is safe to repeat
+        clear_server_error();
+        return transient(r.status, r.retry_after, now);
+      }
+      attempt_ = 0;
+      if (ec) return fail(ec, r.status);
+      note_expiry();
+      // The first thing the server says after a restore is news, not a
+      // stall: the saved offset was only our own record.
+      const adopt_mode mode = first_status_after_restore_ ? adopt_mode::fresh : adopt_mode::resync;
+      first_status_after_restore_ = false;
+      if (!doc_.has_ranges) return apply_fallback();
+      if (doc_.range_count == 0) return all_received(r.status);
+      if (auto bad = adopt(doc_.ranges, doc_.range_count, mode)) return fail(bad, r.status);
+      next_ = action::put;
+      return;
+    }
+    const bool unsupported = r.status == 400 || r.status == 405 || r.status == 501 ||
+                             (r.status == 404 && Flavor::status == status_query::try_once);
+    if (unsupported) {
+      // Learning that GET is unsupported says nothing about progress: no stall.
+      attempt_ = 0;
+      status_unsupported_ = true;
+      first_status_after_restore_ = false;
+      return apply_fallback(false);
+    }
+    if (r.status == 404) return restart_after_404();
+    on_error_status(r, now, true);
+  }
+
+  void on_commit_response(const response_view& r, instant now) noexcept {
+    if (r.status == 404) return restart_after_404();
+    if (!is_2xx(r.status)) return on_error_status(r, now, true);
+    attempt_ = 0;
+    if (!Flavor::is_final_status(r.status)) return fail(errc::unexpected_status, r.status);
+    complete(r);
+  }
+
+  // A status the request cannot succeed with: retry the transient ones, turn
+  // the others into a typed failure carrying the server's error.code.
+  void on_error_status(const response_view& r, instant now, bool upload_url) noexcept {
+    clear_server_error();
+    error_document& e = err_;
+    if (!r.body.empty() && !Codec::parse_error(r.body, e)) {
+      failure_.server_code = e.code;
+      failure_.server_message = e.message;
+    }
+    if (is_transient_status(r.status)) return transient(r.status, r.retry_after, now);
+    attempt_ = 0;
+    errc code = errc::unexpected_status;
+    switch (r.status) {
+      case 400: code = errc::bad_request; break;
+      case 401: code = errc::unauthorized; break;
+      case 403: code = errc::forbidden; break;
+      case 404: code = upload_url ? errc::session_not_found : errc::target_not_found; break;
+      case 409: code = errc::conflict; break;
+      case 412: code = errc::precondition_failed; break;
+      case 413: code = errc::payload_too_large; break;
+      case 416: code = errc::range_not_satisfiable; break;
+      default: break;
+    }
+    fail(make_error_code(code), r.status, false);
+  }
+
+  void transient(int status, std::string_view retry_after, instant now) noexcept {
+    if (attempt_ == 0) streak_start_ = now;
+    ++attempt_;
+    const std::int64_t hint = retry_after_delay_ms(retry_after, wall_known_, now.ms + wall_offset_ms_);
+    const std::int64_t delay = retry_.next_delay(attempt_, now - streak_start_, hint);
+    if (delay < 0) return fail(make_error_code(errc::retries_exhausted), status, false);
+    ++progress_.retries;
+    wait_until_ = now + delay;
+    waiting_ = true;
+    next_ = in_flight_;
+    notify();
+  }
+
+  // 416: the server holds (some of) this range already. Find out where it is.
+  void on_range_not_satisfiable(const response_view& r) noexcept {
+    fallback_count_ = 0;
+    if (!r.body_truncated && !Codec::parse_session(r.body, doc_) && doc_.has_ranges && doc_.range_count > 0 &&
+        !validate_ranges(doc_.ranges, doc_.range_count, total_)) {
+      for (std::size_t i = 0; i < doc_.range_count; ++i) fallback_ranges_[i] = doc_.ranges[i];
+      fallback_count_ = doc_.range_count;
+    }
+    fallback_landed_ = true;  // 416 means "that range already arrived"
+    last_was_416_ = true;
+    if (status_query_allowed()) {
+      next_ = action::status;
+      return;
+    }
+    apply_fallback();
+  }
+
+  // A 2xx PUT answer whose body cannot be read: the bytes landed, but where
+  // the server is now is unknown. Ask (GET), or infer it (apply_fallback).
+  void unreadable_progress(std::error_code ec, int status) noexcept {
+    if (ec != errc::malformed_json && ec != errc::malformed_response) return fail(ec, status);
+    last_was_416_ = false;
+    fallback_count_ = 0;
+    fallback_landed_ = true;
+    if (status_query_allowed()) {
+      next_ = action::status;
+      return;
+    }
+    apply_fallback();
+  }
+
+  bool status_query_allowed() const noexcept {
+    return Flavor::status == status_query::documented || !status_unsupported_;
+  }
+
+  // Without a status answer: the 416 body's ranges; else, since a 416 (or a
+  // 2xx we could not read) means the range arrived, the guess that it did —
+  // undone if the range after it is refused too; else the last confirmed
+  // position again (a stall). Guesses and stalls are bounded by max_stalls.
+  void apply_fallback(bool count_stall = true) noexcept {
+    const bool planned_from_current = range_count_ > 0 && sent_.first == ranges_[0].first;
+    if (fallback_count_ > 0) {
+      if (auto bad = adopt(fallback_ranges_, fallback_count_, adopt_mode::resync)) return fail(bad, 0);
+    } else if (range_count_ == 0) {
+      return all_received(0);
+    } else if (assumed_ && last_was_416_ && !put_unanswered_ && planned_from_current) {
+      // The range after a guessed landing, never sent before, was refused:
+      // the server cannot hold it, so the guess was wrong.
+      if (auto bad = open_range_adopt(assumed_from_, adopt_mode::resync)) return fail(bad, 0);
+    } else if (fallback_landed_ && planned_from_current && sent_.last + 1 < total_) {
+      const std::uint64_t before = ranges_[0].first;
+      // After a 2xx the landing is certain (progress); after a 416 it is a guess.
+      const adopt_mode mode = last_was_416_ ? adopt_mode::guess : adopt_mode::after_put;
+      if (auto bad = open_range_adopt(sent_.last + 1, mode)) return fail(bad, 0);
+      assumed_from_ = before;
+      assumed_ = true;
+    } else if (fallback_landed_ && planned_from_current && flavor_.deferred_commit()) {
+      return all_received(0);  // the last range arrived: commit
+    } else if (count_stall && !no_progress()) {
+      return;  // nothing to go on but the last position (the final range of an attachment ends here too)
+    }
+    fallback_landed_ = false;
+    next_ = action::put;
+  }
+
+  std::error_code open_range_adopt(std::uint64_t first, adopt_mode mode) noexcept {
+    const byte_range r{first, 0, true};
+    return adopt(&r, 1, mode);
+  }
+
+  // The server has every byte but did not finish: commit if deferred, else
+  // the server broke the protocol.
+  void all_received(int status) noexcept {
+    range_count_ = 0;
+    note_confirmed();
+    if (!flavor_.deferred_commit()) return fail(errc::protocol_violation, status);
+    next_ = action::commit;
+  }
+
+  // Takes the server's ranges as the plan, after checking them against
+  // what it said before.
+  std::error_code adopt(const byte_range* ranges, std::size_t count, adopt_mode mode) noexcept {
+    assumed_ = false;
+    if (auto ec = validate_ranges(ranges, count, total_)) return ec;
+    const std::uint64_t first = ranges[0].first;
+    const std::uint64_t previous = range_count_ == 0 ? total_ : ranges_[0].first;
+    if (mode == adopt_mode::after_put && first < previous) return errc::protocol_violation;
+    if (mode == adopt_mode::guess) {
+      if (++stalls_ >= options_.max_stalls) return errc::range_not_satisfiable;
+    } else if (mode != adopt_mode::fresh) {
+      if (first > previous) {
+        stalls_ = 0;
+        last_was_416_ = false;
+      } else {
+        if (first < previous && ++regressions_ >= options_.max_stalls) return errc::protocol_violation;
+        if (++stalls_ >= options_.max_stalls)
+          return last_was_416_ ? errc::range_not_satisfiable : errc::protocol_violation;
+      }
+    }
+    for (std::size_t i = 0; i < count; ++i) ranges_[i] = ranges[i];
+    range_count_ = count;
+    note_confirmed();
+    return {};
+  }
+
+  // Nothing learnt: counts towards the stall limit. False when it failed.
+  bool no_progress() noexcept {
+    if (++stalls_ < options_.max_stalls) return true;
+    fail(last_was_416_ ? errc::range_not_satisfiable : errc::protocol_violation, 0);
+    return false;
+  }
+
+  void set_open_range(std::uint64_t first) noexcept {
+    range_count_ = 0;
+    if (first < total_) ranges_[range_count_++] = byte_range{first, 0, true};
+  }
+
+  void note_confirmed() noexcept {
+    const std::uint64_t confirmed = total_ - missing_bytes(ranges_, range_count_, total_);
+    if (confirmed > progress_.confirmed_bytes) {
+      progress_.confirmed_bytes = confirmed;
+      notify();
+    }
+  }
+
+  void note_expiry() noexcept {
+    if (doc_.expiration_date_time.empty()) return;
+    auto t = parse_iso8601(doc_.expiration_date_time.view());
+    if (!t) return;  // unreadable: the session just learns about expiry from a 404
+    have_expiry_ = true;
+    expires_unix_ = *t;
+  }
+
+  bool session_expired(instant now) const noexcept {
+    if (!wall_known_ || !have_expiry_ || upload_url_.empty()) return false;
+    return now.ms + wall_offset_ms_ + options_.expiry_margin_ms >= expires_unix_ * 1000;
+  }
+
+  void complete(const response_view& r) noexcept {
+    result_ = upload_result{};
+    result_.http_status = r.status;
+    result_.size = total_;
+    if (Flavor::result_kind == final_result::location_id) {
+      if (attachment_id_from_location(r.location, result_.id)) return fail(errc::malformed_response, r.status);
+    } else {
+      if (r.body_truncated || Codec::parse_drive_item(r.body, item_) || item_.id.empty())
+        return fail(errc::malformed_response, r.status);
+      // A service that stored a different number of bytes did not store ours.
+      if (item_.has_size && item_.size != total_) return fail(errc::integrity_mismatch, r.status);
+      result_.id = item_.id;
+      result_.name = item_.name;
+      result_.quick_xor_hash = item_.quick_xor_hash;
+    }
+    range_count_ = 0;
+    note_confirmed();
+    phase_ = phase::done;
+  }
+
+  void restart_after_404() noexcept { (void)restart(404); }
+
+  // A fresh session from byte 0 (404 on uploadUrl, expiry). False when the
+  // restart budget is spent (the session has then failed).
+  bool restart(int status) noexcept {
+    if (progress_.restarts >= options_.max_restarts) {
+      fail(errc::restarts_exhausted, status);
+      return false;
+    }
+    ++progress_.restarts;
+    upload_url_.clear();
+    have_expiry_ = false;
+    range_count_ = 0;
+    sent_ = {};
+    put_unanswered_ = false;
+    fallback_count_ = 0;
+    fallback_landed_ = false;
+    last_was_416_ = false;
+    assumed_ = false;
+    stalls_ = 0;
+    regressions_ = 0;
+    attempt_ = 0;
+    waiting_ = false;
+    next_ = action::create;
+    notify();
+    return true;
+  }
+
+  void cancelled(int status) noexcept {
+    upload_url_.clear();  // deleted (or abandoned): nothing left to resume
+    fail(errc::cancelled, status);
+  }
+
+  void clear_server_error() noexcept {
+    failure_.server_code.clear();
+    failure_.server_message.clear();
+  }
+
+  void fail(std::error_code ec, int status, bool clear = true) noexcept {
+    if (clear) clear_server_error();
+    failure_.code = ec;
+    failure_.http_status = status;
+    phase_ = phase::failed;
+  }
+  void fail(errc e, int status) noexcept { fail(make_error_code(e), status); }
+  step fail_step(std::error_code ec, int status) noexcept {
+    fail(ec, status);
+    return step::failed(&failure_);
+  }
+  step fail_step(errc e, int status) noexcept { return fail_step(make_error_code(e), status); }
+
+  void notify() noexcept {
+    if (observer_) observer_->on_progress(progress_);
+  }
+
+  // ---- state -------------------------------------------------------------------
+  Flavor flavor_;
+  Planner planner_{};
+  Retry retry_{};
+  session_options options_;
+  std::uint64_t total_ = 0;
+  std::error_code init_error_{};
+  progress_observer* observer_ = nullptr;
+  std::string_view bearer_;
+
+  phase phase_ = phase::ready;
+  action next_ = action::create;
+  action in_flight_ = action::create;
+  bool cancel_requested_ = false;
+  bool waiting_ = false;
+  instant wait_until_{};
+
+  // What the server said: the missing ranges (empty = all received).
+  byte_range ranges_[max_expected_ranges] = {};
+  std::size_t range_count_ = 0;
+  content_range sent_{};           // the last PUT's range
+  bool put_unanswered_ = false;    // ... was sent before and got no answer (it may have landed)
+  byte_range fallback_ranges_[max_expected_ranges] = {};
+  std::size_t fallback_count_ = 0;
+  bool fallback_landed_ = false;
+  bool status_unsupported_ = false;
+  bool last_was_416_ = false;
+  bool assumed_ = false;           // ranges_ rest on "the unanswered range landed"
+  std::uint64_t assumed_from_ = 0; // where they were before that assumption
+  std::uint32_t stalls_ = 0;
+  bool first_status_after_restore_ = false;
+  std::uint32_t regressions_ = 0;
+
+  // Retry streak.
+  std::uint32_t attempt_ = 0;
+  instant streak_start_{};
+
+  // Time and expiry.
+  bool wall_known_ = false;
+  std::int64_t wall_offset_ms_ = 0;
+  bool have_expiry_ = false;
+  std::int64_t expires_unix_ = 0;
+
+  // Resume identity.
+  std::uint64_t target_hash_ = 0;
+  std::int64_t mtime_ns_ = 0;
+  fixed_string<64> hash_prefix_;
+
+  // Storage the request views point into.
+  fixed_string<RANGEUP_MAX_URL_LENGTH> create_url_;
+  char create_body_[RANGEUP_JSON_SCRATCH] = {};
+  std::size_t create_body_size_ = 0;
+  fixed_string<RANGEUP_MAX_URL_LENGTH> upload_url_;
+  char content_range_[content_range_capacity] = {};
+  request_view req_{};
+
+  // Parse scratch and outcomes.
+  session_document doc_{};
+  error_document err_{};
+  drive_item_document item_{};
+  upload_result result_{};
+  failure failure_{};
+  progress progress_{};
+};
+
+}  // namespace rangeup

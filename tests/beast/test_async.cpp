@@ -1,0 +1,299 @@
+// rangeup::beast::async_upload against rangeup-emulator: completion tokens
+// (callback, use_future, use_awaitable), 32 concurrent uploads on one
+// io_context, cancellation through a per-operation cancellation slot.
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_future.hpp>
+#if defined(__cpp_impl_coroutine)
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#endif
+
+#include "emulator_cases.hpp"
+#include "rangeup/beast/async_upload.hpp"
+#include "test_support.hpp"
+
+namespace net = boost::asio;
+using namespace rangeup_test;
+
+namespace {
+
+rangeup::beast::upload_options loopback_upload() {
+  rangeup::beast::upload_options o;
+  o.transport.allow_http = true;
+  o.transport.connect_timeout = std::chrono::milliseconds(5000);
+  o.transport.io_timeout = std::chrono::milliseconds(10000);
+  return o;
+}
+
+// Runs io until it is out of work, on at most `threads` threads, bounded by a watchdog.
+void run_bounded(net::io_context& io, int threads = 1, std::chrono::seconds limit = std::chrono::seconds(60)) {
+  std::atomic<bool> finished{false};
+  std::thread watchdog([&] {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (!finished && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!finished) io.stop();
+  });
+  std::vector<std::thread> extra;
+  for (int i = 1; i < threads; ++i) extra.emplace_back([&] { io.run(); });
+  io.run();
+  for (auto& t : extra) t.join();
+  finished = true;
+  watchdog.join();
+}
+
+class first_progress : public rangeup::progress_observer {
+ public:
+  explicit first_progress(std::function<void()> f) : fire_(std::move(f)) {}
+  void on_progress(const rangeup::progress& p) noexcept override {
+    if (p.confirmed_bytes > 0 && !fired_) {
+      fired_ = true;
+      fire_();
+    }
+  }
+
+ private:
+  std::function<void()> fire_;
+  bool fired_ = false;
+};
+
+}  // namespace
+
+// One upload with a plain callback; returns (calls, error, result).
+template <class Flavor>
+void callback_upload(net::io_context& io, const Flavor& target, const std::string& name, const std::string& data,
+                     std::uint64_t chunk) {
+  rangeup::memory_source source(data.data(), data.size());
+  auto session = make_session(target, name, data.size(), chunk);
+  int calls = 0;
+  std::error_code error;
+  rangeup::upload_result result;
+  rangeup::beast::async_upload(io, *session, source, loopback_upload(), [&](std::error_code ec, rangeup::upload_result r) {
+    ++calls;
+    error = ec;
+    result = r;
+  });
+  CHECK(calls == 0);  // never completes inside the initiating call
+  io.restart();
+  run_bounded(io);
+  CHECK(calls == 1);
+  REQUIRE_MESSAGE(!error, error.message());
+  CHECK(result.size == data.size());
+  CHECK_FALSE(result.id.empty());
+}
+
+TEST_CASE("async_upload with a callback, every flavor, one io_context" * doctest::timeout(60)) {
+  emutest::emulator_process emu(emulator_args("503@2,drop@5"));
+  REQUIRE(emu.started());
+  const std::string graph = emu.base() + "/v1.0";
+  net::io_context io;
+  const std::string data = test_bytes(327680 * 4 + 3, 101);
+  callback_upload(io, outlook_target(graph), "async-outlook.bin", data, 327680);
+  callback_upload(io, todo_target(graph), "async-todo.bin", data, 327680);
+  callback_upload(io, drive_target(graph), "async-drive.bin", data, 327680);
+  callback_upload(io, print_target(graph), "async-print.bin", data, 327680);
+  const auto report = emutest::get_report(emu.base());
+  for (const char* name : {"async-outlook.bin", "async-todo.bin", "async-drive.bin", "async-print.bin"}) {
+    CAPTURE(std::string(name));
+    CHECK(landed_sha256(report, name) == sha256_hex(data));
+  }
+  CHECK(violation_count(report) == 0);
+}
+
+TEST_CASE("32 concurrent uploads on one io_context (two threads, a strand each)" * doctest::timeout(90)) {
+  emutest::emulator_process emu(emulator_args("503@7,drop@15,429@23,lost@31,500@40"));
+  REQUIRE(emu.started());
+  const std::string graph = emu.base() + "/v1.0";
+  constexpr int count = 32;
+  struct upload {
+    std::string name;
+    std::string data;
+    rangeup::memory_source source;
+    std::error_code error;
+    rangeup::upload_result result;
+    int calls = 0;
+  };
+  std::vector<std::unique_ptr<upload>> uploads;
+  std::vector<std::unique_ptr<rangeup::upload_session<rangeup::outlook_attachment>>> outlook;
+  std::vector<std::unique_ptr<rangeup::upload_session<rangeup::drive_item>>> drive;
+  const auto of = outlook_target(graph);
+  const auto df = drive_target(graph);
+
+  net::io_context io(2);
+  std::atomic<int> completed{0};
+  for (int i = 0; i < count; ++i) {
+    auto u = std::make_unique<upload>();
+    u->name = "concurrent-" + std::to_string(i) + ".bin";
+    u->data = test_bytes(200000 + static_cast<std::size_t>(i) * 37000, static_cast<unsigned>(1000 + i));
+    u->source = rangeup::memory_source(u->data.data(), u->data.size());
+    auto done = [&completed, p = u.get()](std::error_code ec, rangeup::upload_result r) {
+      ++p->calls;
+      p->error = ec;
+      p->result = r;
+      ++completed;
+    };
+    if (i % 2 == 0) {
+      outlook.push_back(make_session(of, u->name, u->data.size(), 256 * 1024));
+      rangeup::beast::async_upload(net::make_strand(io), *outlook.back(), u->source, loopback_upload(), done);
+    } else {
+      drive.push_back(make_session(df, u->name, u->data.size(), 327680));
+      rangeup::beast::async_upload(net::make_strand(io), *drive.back(), u->source, loopback_upload(), done);
+    }
+    uploads.push_back(std::move(u));
+  }
+  run_bounded(io, 2, std::chrono::seconds(80));
+  CHECK(completed == count);
+  const auto report = emutest::get_report(emu.base());
+  for (const auto& u : uploads) {
+    CAPTURE(u->name);
+    CHECK(u->calls == 1);
+    CHECK_MESSAGE(!u->error, u->error.message());
+    CHECK(u->result.size == u->data.size());
+    CHECK(landed_sha256(report, u->name) == sha256_hex(u->data));
+  }
+  CHECK(counter(report, "faults_injected") >= 4);
+  CHECK(violation_count(report) == 0);
+}
+
+TEST_CASE("use_future delivers (error_code, upload_result) without exceptions" * doctest::timeout(60)) {
+  emutest::emulator_process emu(emulator_args());
+  REQUIRE(emu.started());
+  const std::string graph = emu.base() + "/v1.0";
+  const std::string data = test_bytes(700001, 9);
+  rangeup::memory_source source(data.data(), data.size());
+  net::io_context io;
+  {
+    auto owner = make_session(drive_target(graph), "future.bin", data.size(), 327680);
+    auto& session = *owner;
+    auto future = rangeup::beast::async_upload(io, session, source, loopback_upload(), net::use_future);
+    std::thread runner([&] { run_bounded(io); });
+    // (no structured bindings: clang 14 cannot capture them in doctest's lambdas)
+    const auto outcome = future.get();
+    const std::error_code ec = std::get<0>(outcome);
+    const rangeup::upload_result& result = std::get<1>(outcome);
+    runner.join();
+    REQUIRE_MESSAGE(!ec, ec.message());
+    CHECK(result.size == data.size());
+    CHECK_FALSE(result.quick_xor_hash.empty());
+  }
+  // A failure arrives as a value too: a bearer token the emulator refuses.
+  {
+    auto owner = make_session(drive_target(graph), "future-refused.bin", data.size(), 327680);
+    auto& session = *owner;
+    session.set_bearer_token("");
+    auto future = rangeup::beast::async_upload(io, session, source, loopback_upload(), net::use_future);
+    io.restart();
+    std::thread runner([&] { run_bounded(io); });
+    // (no structured bindings: clang 14 cannot capture them in doctest's lambdas)
+    const auto outcome = future.get();
+    const std::error_code ec = std::get<0>(outcome);
+    const rangeup::upload_result& result = std::get<1>(outcome);
+    runner.join();
+    CHECK(ec == rangeup::errc::unauthorized);
+    CHECK(result.id.empty());
+  }
+  CHECK(landed_sha256(emutest::get_report(emu.base()), "future.bin") == sha256_hex(data));
+}
+
+#if defined(__cpp_impl_coroutine)
+TEST_CASE("use_awaitable inside a C++20 coroutine" * doctest::timeout(60)) {
+  emutest::emulator_process emu(emulator_args("429@2"));
+  REQUIRE(emu.started());
+  const std::string graph = emu.base() + "/v1.0";
+  const std::string data = test_bytes(1500000, 21);
+  rangeup::memory_source source(data.data(), data.size());
+  net::io_context io;
+  {
+    auto owner = make_session(todo_target(graph), "awaited.bin", data.size(), 512 * 1024);
+    auto& session = *owner;
+    std::error_code error = rangeup::errc::invalid_argument;
+    rangeup::upload_result result;
+    net::co_spawn(
+        io,
+        [&]() -> net::awaitable<void> {
+          auto [ec, r] = co_await rangeup::beast::async_upload(co_await net::this_coro::executor, session, source,
+                                                               loopback_upload(), net::use_awaitable);
+          error = ec;
+          result = r;
+        },
+        net::detached);
+    run_bounded(io);
+    REQUIRE_MESSAGE(!error, error.message());
+    CHECK(result.size == data.size());
+  }
+  CHECK(landed_sha256(emutest::get_report(emu.base()), "awaited.bin") == sha256_hex(data));
+}
+#endif
+
+TEST_CASE("cancellation slot: mid-request and mid-wait cancels DELETE the session" * doctest::timeout(60)) {
+  SUBCASE("while a PUT is in flight") {
+    emutest::emulator_process emu(emulator_args("slow@2,slow@3"));
+    REQUIRE(emu.started());
+    const std::string graph = emu.base() + "/v1.0";
+    const std::string data = test_bytes(327680 * 8, 31);
+    rangeup::memory_source source(data.data(), data.size());
+    net::io_context io;
+    net::cancellation_signal signal;
+    first_progress cancel_soon([&] { net::post(io, [&] { signal.emit(net::cancellation_type::terminal); }); });
+    {
+      auto owner = make_session(drive_target(graph), "cancelled.bin", data.size(), 327680);
+      auto& session = *owner;
+      session.set_observer(&cancel_soon);
+      std::error_code error;
+      int calls = 0;
+      rangeup::beast::async_upload(io, session, source, loopback_upload(),
+                                   net::bind_cancellation_slot(signal.slot(), [&](std::error_code ec, rangeup::upload_result) {
+                                     ++calls;
+                                     error = ec;
+                                   }));
+      run_bounded(io);
+      CHECK(calls == 1);
+      CHECK(error == rangeup::errc::cancelled);
+      CHECK(session.progress_info().confirmed_bytes < data.size());
+    }
+    const auto report = emutest::get_report(emu.base());
+    CHECK(counter(report, "deletes") == 1);
+    CHECK(landed_sha256(report, "cancelled.bin").empty());
+  }
+  SUBCASE("while waiting out a Retry-After") {
+    emutest::emulator_process emu({"--retry-after", "10", "--faults", "503@2"});  // within fast_retry's budget
+    REQUIRE(emu.started());
+    const std::string graph = emu.base() + "/v1.0";
+    const std::string data = test_bytes(327680 * 4, 32);
+    rangeup::memory_source source(data.data(), data.size());
+    net::io_context io;
+    net::cancellation_signal signal;
+    net::steady_timer later(io, std::chrono::milliseconds(1500));
+    later.async_wait([&](boost::system::error_code) { signal.emit(net::cancellation_type::terminal); });
+    const auto start = std::chrono::steady_clock::now();
+    {
+      auto owner = make_session(drive_target(graph), "waiting.bin", data.size(), 327680);
+      auto& session = *owner;
+      std::error_code error;
+      rangeup::beast::async_upload(io, session, source, loopback_upload(),
+                                   net::bind_cancellation_slot(signal.slot(), [&](std::error_code ec, rangeup::upload_result) {
+                                     error = ec;
+                                   }));
+      run_bounded(io);
+      CHECK(error == rangeup::errc::cancelled);
+    }
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(7));  // not the 10 s Retry-After
+    CHECK(counter(emutest::get_report(emu.base()), "deletes") == 1);
+  }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# rangeup-upload's command line without a server: help, usage errors (exit 2),
+# local I/O errors (exit 5), https enforcement, and no token in any output.
+. "$(dirname "$0")/../integration/lib.sh"
+make_file "$WORK/f" 1000
+G=(--graph-base http://127.0.0.1:9/v1.0)
+
+run_cli help --help
+expect_rc 0 "--help"
+grep -q "^usage: rangeup-upload" "$OUT" || fail "--help text"
+for t in message:X event:X todo:L/T drive:P/n drive-path:a/b print:P/J/D --parallel --ca-file --resume --json; do
+  grep -q -- "$t" "$OUT" || grep -q -- "${t%%:*}" "$OUT" || fail "--help does not mention $t"
+done
+
+run_cli none
+expect_rc 2 "no arguments"
+run_cli odd "$WORK/f"
+expect_rc 2 "FILE without TARGET"
+run_cli unknown --frobnicate "$WORK/f" message:X
+expect_rc 2 "unknown option"
+grep -q "unknown option --frobnicate" "$ERR" || fail "unknown option line"
+for bad in "mail:X" "message:" "message:a/b" "todo:onlylist" "drive:noslash" "drive-path:" "print:a/b" "nocolon"; do
+  run_cli "target-${bad//\//_}" "${G[@]}" --allow-http "$WORK/f" "$bad"
+  expect_rc 2 "bad target $bad"
+  [ "$(wc -l <"$ERR")" = 1 ] || fail "bad target $bad: not one line"
+done
+for bad in "--chunk-size 0" "--chunk-size 4X" "--chunk-size -1" "--max-retries x" "--timeout 0" "--parallel 0" \
+  "--conflict maybe" "--limit-rate 0"; do
+  # shellcheck disable=SC2086
+  run_cli "value" "${G[@]}" --allow-http $bad "$WORK/f" drive:P/n
+  expect_rc 2 "bad value $bad"
+done
+run_cli conflict-message "${G[@]}" --allow-http --conflict fail "$WORK/f" message:X
+expect_rc 2 "--conflict on a message"
+
+GRAPH_TOKEN= "$RANGEUP_UPLOAD" "${G[@]}" --allow-http "$WORK/f" message:X >"$WORK/nt.out" 2>"$WORK/nt.err"
+RC=$?
+expect_rc 2 "empty token"
+grep -q "GRAPH_TOKEN" "$WORK/nt.err" || fail "missing token line"
+MYTOK=$TOKEN "$RANGEUP_UPLOAD" --token-env MYTOK "${G[@]}" "$WORK/f" message:X >"$WORK/te.out" 2>"$WORK/te.err"
+RC=$?
+cat "$WORK/te.out" "$WORK/te.err" >>"$LEAK_LOG"
+expect_rc 2 "--token-env with an http base and no --allow-http"
+grep -q "https required" "$WORK/te.err" || fail "http refusal line: $(cat "$WORK/te.err")"
+
+run_cli missing "${G[@]}" --allow-http "$WORK/does-not-exist" message:X
+expect_rc 5 "missing file"
+grep -q "No such file" "$ERR" || fail "missing file line"
+run_cli directory "${G[@]}" --allow-http "$WORK" message:X
+expect_rc 5 "directory"
+run_cli resume-two "${G[@]}" --allow-http --resume "$WORK/r" "$WORK/f" message:X "$WORK/f" message:Y
+expect_rc 2 "--resume with two files"
+
+# Token given as an argument by mistake still never echoes back.
+run_cli echo "${G[@]}" --allow-http --user "$TOKEN" "$WORK/f" "message:$TOKEN" --max-retries 0
+[ "$RC" != 0 ] || fail "upload to a closed port succeeded"
+check_no_leak
+note "ok"

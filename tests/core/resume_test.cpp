@@ -1,0 +1,240 @@
+// Resume tokens through the session: save, restore, status query first,
+// mismatches and corruption rejected, expired sessions recreated.
+#include <doctest/doctest.h>
+
+#include <rangeup/rangeup.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/support/scripted.hpp"
+#include "core/support/sim_server.hpp"
+
+using namespace rangeup_test;
+using rangeup::errc;
+
+namespace {
+
+constexpr std::uint64_t Q = 327680;
+
+const rangeup::outlook_attachment outlook_target{"https://graph.microsoft.com/v1.0", "",
+                                                 rangeup::outlook_attachment::parent_kind::message, "AAMk="};
+
+using outlook_session = rangeup::upload_session<rangeup::outlook_attachment>;
+
+rangeup::session_options chunks(std::uint64_t c) {
+  rangeup::session_options o;
+  o.chunk_size = c;
+  return o;
+}
+
+constexpr std::string_view created =
+    R"({"uploadUrl":"https://up.example/s/1?authtoken=x","expirationDateTime":"2030-01-01T00:00:00Z","nextExpectedRanges":["0-"]})";
+
+// A session 200 bytes into a 1000-byte upload; returns its token.
+std::string token_at_200(const rangeup::file_fingerprint& fp, std::string_view name = "a.bin") {
+  outlook_session s(outlook_target, {name, 1000}, chunks(100));
+  REQUIRE_FALSE(s.set_fingerprint(fp));
+  char buf[4096];
+  CHECK(s.save_resume_token(buf, sizeof buf).error() == errc::invalid_argument);  // no session yet
+  expect_create(s, created);
+  expect_request(s);
+  s.on_response(reply(200, R"({"NextExpectedRanges":["100"]})"), rangeup::instant{0});
+  expect_request(s);
+  s.on_response(reply(200, R"({"NextExpectedRanges":["200"]})"), rangeup::instant{0});
+  auto n = s.save_resume_token(buf, sizeof buf);
+  REQUIRE(n);
+  return std::string(buf, *n);
+}
+
+}  // namespace
+
+TEST_CASE("resume: the token holds flavor, target, size, offset, expiry, fingerprint and uploadUrl") {
+  const rangeup::file_fingerprint fp{1000, 1700000000123456789, "deadbeef"};
+  const std::string token = token_at_200(fp);
+  CHECK(token.find("flavor=outlook\n") != std::string::npos);
+  CHECK(token.find("size=1000\n") != std::string::npos);
+  CHECK(token.find("next=200\n") != std::string::npos);
+  CHECK(token.find("expires=1893456000\n") != std::string::npos);
+  CHECK(token.find("mtime=1700000000123456789\n") != std::string::npos);
+  CHECK(token.find("hash=deadbeef\n") != std::string::npos);
+  CHECK(token.find("url=https://up.example/s/1?authtoken=x\n") != std::string::npos);
+  CHECK(token.find("test-token") == std::string::npos);  // never the bearer token
+}
+
+TEST_CASE("resume: restored sessions ask for the status first, then continue from the server's offset") {
+  const rangeup::file_fingerprint fp{1000, 42, {}};
+  const std::string token = token_at_200(fp);
+  outlook_session s(outlook_target, {"a.bin", 1000}, chunks(100));
+  REQUIRE_FALSE(s.restore(token, fp));
+  CHECK(s.progress_info().confirmed_bytes == 200);
+  auto get = expect_request(s);
+  CHECK(get.method == rangeup::http_method::get);
+  CHECK(get.url == "https://up.example/s/1?authtoken=x");
+  CHECK(get.bearer.empty());
+  s.on_response(reply(200, R"({"NextExpectedRanges":["300"]})"), rangeup::instant{0});
+  auto put = expect_request(s);
+  CHECK(put.content_range == "bytes 300-399/1000");
+}
+
+TEST_CASE("resume: where GET is not supported the saved offset is used") {
+  const rangeup::file_fingerprint fp{1000, 42, {}};
+  const std::string token = token_at_200(fp);
+  outlook_session s(outlook_target, {"a.bin", 1000}, chunks(100));
+  REQUIRE_FALSE(s.restore(token, fp));
+  expect_request(s);
+  s.on_response(reply(405), rangeup::instant{0});
+  auto put = expect_request(s);
+  CHECK(put.content_range == "bytes 200-299/1000");
+}
+
+TEST_CASE("resume: a token for another file or target is refused; a corrupted one is invalid") {
+  const rangeup::file_fingerprint fp{1000, 42, "abc"};
+  const std::string token = token_at_200(fp);
+  {
+    outlook_session s(outlook_target, {"a.bin", 1000}, chunks(100));
+    CHECK(s.restore(token, {1000, 43, "abc"}) == errc::resume_mismatch);      // mtime
+    CHECK(s.restore(token, {1000, 42, "abd"}) == errc::resume_mismatch);      // hash prefix
+    CHECK(s.restore(token, {1001, 42, "abc"}) == errc::resume_mismatch);      // size
+    CHECK(s.restore(token, {1000, 42, "a c"}) == errc::invalid_argument);     // not a hash prefix
+    CHECK_FALSE(s.restore(token, {1000, 42, {}}));                          // no hash given: size + mtime suffice
+  }
+  {
+    outlook_session s(outlook_target, {"a.bin", 1001}, chunks(100));  // another size
+    CHECK(s.restore(token, {1001, 42, "abc"}) == errc::resume_mismatch);
+  }
+  {
+    outlook_session s(outlook_target, {"b.bin", 1000}, chunks(100));  // another name
+    CHECK(s.restore(token, fp) == errc::resume_mismatch);
+  }
+  {
+    rangeup::outlook_attachment other = outlook_target;
+    other.parent_id = "OTHER=";
+    outlook_session s(other, {"a.bin", 1000}, chunks(100));  // another message
+    CHECK(s.restore(token, fp) == errc::resume_mismatch);
+  }
+  {
+    rangeup::upload_session<rangeup::todo_attachment> s(rangeup::todo_attachment{"https://graph.microsoft.com/v1.0", "",
+                                                                                 "l", "t"},
+                                                        {"a.bin", 1000});
+    CHECK(s.restore(token, fp) == errc::resume_mismatch);  // another flavor
+  }
+  {
+    outlook_session s(outlook_target, {"a.bin", 1000}, chunks(100));
+    std::string bad = token;
+    bad[bad.find("next=200") + 5] = '9';  // next=900: checksum no longer matches
+    CHECK(s.restore(bad, fp) == errc::invalid_resume_token);
+    CHECK(s.restore("", fp) == errc::invalid_resume_token);
+    CHECK(s.restore(token.substr(0, token.size() / 2), fp) == errc::invalid_resume_token);
+    // A refused restore leaves the session able to start afresh.
+    auto create = expect_request(s);
+    CHECK(create.method == rangeup::http_method::post);
+    // ... and restore is only for a session that has not started.
+    CHECK(s.restore(token, fp) == errc::invalid_argument);
+  }
+}
+
+TEST_CASE("resume: a token whose session has expired (wall clock known) creates a new session") {
+  const rangeup::file_fingerprint fp{1000, 42, {}};
+  const std::string token = token_at_200(fp);
+  outlook_session s(outlook_target, {"a.bin", 1000}, chunks(100));
+  s.set_bearer_token("tok");
+  REQUIRE_FALSE(s.restore(token, fp));
+  s.set_wall_clock(rangeup::instant{0}, 1893456000000 + 1);  // just after 2030-01-01
+  auto req = expect_request(s);
+  CHECK(req.method == rangeup::http_method::post);
+  CHECK(req.bearer == "tok");
+  CHECK(s.progress_info().restarts == 1);
+}
+
+TEST_CASE("resume: a token with an http uploadUrl is refused without the loopback allowance") {
+  rangeup::resume_state st;
+  (void)st.flavor.assign("outlook");
+  st.size = 1000;
+  st.next_offset = 10;
+  (void)st.upload_url.assign("http://evil.example/s");
+  // The target hash is the session's own: take it from a real token.
+  const rangeup::file_fingerprint fp{1000, 0, {}};
+  const std::string good = token_at_200(fp);
+  rangeup::resume_state parsed;
+  REQUIRE_FALSE(rangeup::parse_resume_token(good, parsed));
+  st.target = parsed.target;
+  char buf[4096];
+  auto n = rangeup::write_resume_token(st, buf, sizeof buf);
+  REQUIRE(n);
+  outlook_session s(outlook_target, {"a.bin", 1000}, chunks(100));
+  CHECK(s.restore(std::string_view(buf, *n), fp) == errc::insecure_url);
+}
+
+TEST_CASE("resume: driveItem with deferCommit resumes into the commit when every byte is there") {
+  const std::uint64_t size = 2 * Q;
+  std::vector<unsigned char> bytes(size, 0x5a);
+  sim_config cfg = sim_defaults(sim_kind::drive, size);
+  cfg.defer_commit = true;
+  sim_server server(cfg, bytes.data());
+  rangeup::drive_item d;
+  d.parent_id = "p";
+  d.defer_commit = true;
+  const rangeup::file_fingerprint fp{size, 7, {}};
+  char token[4096];
+  std::size_t token_size = 0;
+  {
+    rangeup::upload_session<rangeup::drive_item> s(d, {"f", size}, chunks(Q));
+    s.set_bearer_token("test-token");
+    REQUIRE_FALSE(s.set_fingerprint(fp));
+    // create, PUT, PUT: then stop before the commit.
+    for (int i = 0; i < 3; ++i) {
+      const rangeup::step st = s.next_step(rangeup::instant{0});
+      REQUIRE(st.request());
+      s.on_response(server.handle(*st.request(), 0, fault::none).response, rangeup::instant{0});
+    }
+    auto n = s.save_resume_token(token, sizeof token);
+    REQUIRE(n);
+    token_size = *n;
+    CHECK(std::string_view(token, token_size).find("next=655360\n") != std::string_view::npos);
+  }
+  rangeup::upload_session<rangeup::drive_item> s(d, {"f", size}, chunks(Q));
+  REQUIRE_FALSE(s.restore(std::string_view(token, token_size), fp));
+  no_faults none;
+  const run_outcome out = run_upload(s, server, none);
+  REQUIRE(out.done);
+  CHECK(server.commits == 1);
+  CHECK(server.puts == 2);
+  CHECK(server.items_completed == 1);
+}
+
+TEST_CASE("resume: a token can be saved after a failure, not after completion or cancel") {
+  outlook_session s(outlook_target, {"a.bin", 1000}, chunks(100));
+  s.retry().settings().max_attempts = 1;
+  expect_create(s, created);
+  expect_request(s);
+  s.on_response(reply(200, R"({"NextExpectedRanges":["100"]})"), rangeup::instant{0});
+  expect_request(s);
+  s.on_transport_error(errc::timeout, rangeup::instant{0});
+  const rangeup::step w = s.next_step(rangeup::instant{0});
+  REQUIRE(w.wait_until());
+  expect_request(s, w.wait_until()->ms);
+  s.on_transport_error(errc::timeout, rangeup::instant{w.wait_until()->ms});
+  CHECK(expect_failed(s, w.wait_until()->ms)->code == errc::retries_exhausted);
+  char buf[4096];
+  auto n = s.save_resume_token(buf, sizeof buf);
+  REQUIRE(n);
+  CHECK(std::string_view(buf, *n).find("next=100\n") != std::string_view::npos);
+
+  s.cancel();  // no effect once failed
+  CHECK(s.save_resume_token(buf, sizeof buf));
+
+  outlook_session c(outlook_target, {"a.bin", 1000}, chunks(100));
+  expect_create(c, created);
+  c.cancel();
+  expect_request(c);  // DELETE
+  c.on_response(reply(204), rangeup::instant{0});
+  CHECK(c.save_resume_token(buf, sizeof buf).error() == errc::invalid_argument);
+
+  outlook_session d(outlook_target, {"a.bin", 100});
+  expect_create(d, created);
+  expect_request(d);
+  d.on_response(reply(201, "", "https://x/Attachments('id')"), rangeup::instant{0});
+  REQUIRE(d.next_step(rangeup::instant{0}).done());
+  CHECK(d.save_resume_token(buf, sizeof buf).error() == errc::invalid_argument);
+}

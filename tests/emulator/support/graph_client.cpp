@@ -1,0 +1,83 @@
+#include "graph_client.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+
+namespace emutest {
+
+http_response create_session(const std::string& base, const std::string& path, const json& body,
+                             const std::string& token, std::vector<std::string> extra_headers) {
+  http_request req;
+  req.method = "POST";
+  req.url = base + path;
+  req.body = body.is_null() ? std::string() : body.dump();
+  req.headers = std::move(extra_headers);
+  req.headers.push_back("Content-Type: application/json");
+  if (!token.empty()) req.headers.push_back("Authorization: Bearer " + token);
+  return perform(req);
+}
+
+std::string upload_url_of(const http_response& r) {
+  const auto j = json::parse(r.body, nullptr, false);
+  return j.is_object() && j.contains("uploadUrl") ? j["uploadUrl"].get<std::string>() : std::string();
+}
+
+http_response put_range(const std::string& url, const std::string& data, std::uint64_t first, std::uint64_t total,
+                        std::vector<std::string> extra_headers) {
+  http_request req;
+  req.method = "PUT";
+  req.url = url;
+  req.body = data;
+  req.headers = std::move(extra_headers);
+  req.headers.push_back("Content-Type: application/octet-stream");
+  req.headers.push_back("Content-Range: bytes " + std::to_string(first) + "-" +
+                        std::to_string(first + data.size() - 1) + "/" + std::to_string(total));
+  return perform(req);
+}
+
+std::vector<http_response> upload_all(const std::string& url, const std::string& data, std::size_t chunk) {
+  std::vector<http_response> out;
+  for (std::size_t off = 0; off < data.size(); off += chunk)
+    out.push_back(put_range(url, data.substr(off, std::min(chunk, data.size() - off)), off, data.size()));
+  return out;
+}
+
+http_response send(const std::string& method, const std::string& url) {
+  http_request req;
+  req.method = method;
+  req.url = url;
+  return perform(req);
+}
+
+json get_report(const std::string& base) { return json::parse(send("GET", base + "/_emulator/report").body, nullptr, false); }
+
+bool has_violation(const json& report, const std::string& kind) {
+  for (const auto& v : report.value("violations", json::array()))
+    if (v.value("kind", "") == kind) return true;
+  return false;
+}
+
+std::string sha256_hex(const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) out += {hex[md[i] >> 4], hex[md[i] & 15]};
+  return out;
+}
+
+std::string make_data(std::size_t n, unsigned seed) {
+  std::string s(n, '\0');
+  std::uint32_t x = seed * 2654435761u + 1;
+  for (auto& c : s) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    c = static_cast<char>(x);
+  }
+  return s;
+}
+
+}  // namespace emutest

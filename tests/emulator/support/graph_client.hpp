@@ -1,0 +1,40 @@
+#pragma once
+// Graph-level steps for the emulator tests: create a session, PUT ranges,
+// upload a whole buffer in order, read the report.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "http_client.hpp"
+
+namespace emutest {
+
+using json = nlohmann::json;
+
+// POST {base}{path} with Authorization: Bearer token (omitted when empty).
+http_response create_session(const std::string& base, const std::string& path, const json& body,
+                             const std::string& token = "test-token", std::vector<std::string> extra_headers = {});
+
+// uploadUrl of a create response (empty if absent).
+std::string upload_url_of(const http_response& r);
+
+// PUT bytes [first, first + data.size()) of an upload of `total` bytes.
+http_response put_range(const std::string& url, const std::string& data, std::uint64_t first, std::uint64_t total,
+                        std::vector<std::string> extra_headers = {});
+
+// Uploads `data` in order in `chunk`-byte ranges; returns every response.
+std::vector<http_response> upload_all(const std::string& url, const std::string& data, std::size_t chunk);
+
+// A request without body or extra headers.
+http_response send(const std::string& method, const std::string& url);
+
+json get_report(const std::string& base);
+bool has_violation(const json& report, const std::string& kind);
+std::string sha256_hex(const std::string& data);
+// Deterministic test content.
+std::string make_data(std::size_t n, unsigned seed = 1);
+
+}  // namespace emutest

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Failures the user must see clearly: 409 conflict (exit 3 with the server's
+# code), retries exhausted (exit 4), a rejected bearer token (exit 3), an
+# unreachable server (exit 4); plus deferCommit, conflict=rename and --parallel.
+. "$(dirname "$0")/lib.sh"
+start_emulator
+make_file "$WORK/f" 700000
+
+upload_ok first "$WORK/f" drive:root/dup.bin --conflict fail
+run_cli conflict --allow-http --graph-base "$GRAPH" --conflict fail "$WORK/f" drive:root/dup.bin
+expect_rc 3 "409 conflict"
+grep -q "^rangeup-upload: $WORK/f: .*(HTTP 409 nameAlreadyExists)" "$ERR" || fail "409 line: $(cat "$ERR")"
+[ "$(wc -l <"$ERR")" = 1 ] || fail "the error should be one line: $(cat "$ERR")"
+
+upload_ok rename "$WORK/f" drive:root/dup.bin --conflict rename
+[ "$(json_str "$OUT" name)" != dup.bin ] || fail "rename kept the name"
+upload_ok replace "$WORK/f" drive:root/dup.bin --conflict replace
+
+commits=$(counter commits)
+upload_ok defer "$WORK/f" drive:root/deferred.bin --defer-commit --chunk-size 320K
+[ "$(counter commits)" = $((commits + 1)) ] || fail "deferCommit: no commit POST"
+
+make_file "$WORK/g" 300
+make_file "$WORK/h" 5000000
+run_cli parallel --json --allow-http --graph-base "$GRAPH" --parallel 3 \
+  "$WORK/f" message:P1 "$WORK/g" todo:L/T "$WORK/h" drive:root/par.bin
+expect_rc 0 "--parallel"
+[ "$(grep -c '"id":' "$OUT")" = 3 ] || fail "--parallel: expected 3 results"
+for id in $(grep -o '"id":"[^"]*"' "$OUT" | cut -d'"' -f4); do
+  [ -n "$(sha_of_id "$id")" ] || fail "--parallel: $id not stored"
+done
+stop_emulator
+
+start_emulator --faults 503@1:50 --retry-after 1
+run_cli exhausted --allow-http --graph-base "$GRAPH" --max-retries 2 "$WORK/f" message:M
+expect_rc 4 "retries exhausted"
+grep -q "retries exhausted (HTTP 503" "$ERR" || fail "exhausted line: $(cat "$ERR")"
+stop_emulator
+
+start_emulator --token the-right-token
+run_cli unauthorized --allow-http --graph-base "$GRAPH" "$WORK/f" message:M
+expect_rc 3 "401 on create"
+grep -q "HTTP 401" "$ERR" || fail "401 line: $(cat "$ERR")"
+stop_emulator
+
+run_cli unreachable --allow-http --graph-base "$GRAPH" --max-retries 0 "$WORK/f" message:M
+expect_rc 4 "unreachable server"
+grep -qi "connect" "$ERR" || fail "unreachable line: $(cat "$ERR")"
+check_no_leak
+note "ok"
+
+# --timeout bounds the whole upload even when the server stalls.
+start_emulator --faults slow@1 --slow-ms 5000
+start=$(date +%s)
+run_cli timeout --allow-http --graph-base "$GRAPH" --timeout 1 "$WORK/f" message:M
+expect_rc 4 "--timeout"
+grep -q "gave up after --timeout 1 s" "$ERR" || fail "timeout line: $(cat "$ERR")"
+[ $(($(date +%s) - start)) -le 4 ] || fail "--timeout 1 took too long"
+check_no_leak
+note "ok (timeout)"

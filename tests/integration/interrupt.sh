@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SIGINT without --resume cancels: the session is DELETEd, exit 130, one line.
+# With --resume it keeps the session for the next run. A file that changes
+# during the upload stops it with exit 5.
+. "$(dirname "$0")/lib.sh"
+start_emulator
+make_file "$WORK/f" $((8 * 1048576))
+GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --allow-http --graph-base "$GRAPH" --limit-rate 2M \
+  "$WORK/f" message:MSG-I >"$WORK/i.out" 2>"$WORK/i.err" &
+pid=$!
+for _ in $(seq 1 50); do
+  [ "$(counter creates)" = 1 ] && break
+  sleep 0.1
+done
+sleep 0.5
+kill -INT $pid
+wait $pid
+RC=$?
+cat "$WORK/i.out" "$WORK/i.err" >>"$LEAK_LOG"
+RUN_COUNT=$((RUN_COUNT + 1))
+LAST_ERR=$WORK/i.err
+expect_rc 130 "SIGINT"
+grep -q "interrupted" "$WORK/i.err" || fail "no interrupted line"
+[ "$(counter deletes)" = 1 ] || fail "the session was not deleted"
+[ "$(counter completed)" = 0 ] || fail "completed despite the interrupt"
+
+# SIGINT with --resume keeps the session (no DELETE) and the resume file; the
+# same command then finishes the upload in that session.
+STATE=$WORK/state.resume
+track_resume_file "$STATE"
+GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --allow-http --graph-base "$GRAPH" --limit-rate 2M --resume "$STATE" \
+  "$WORK/f" message:MSG-J >"$WORK/j.out" 2>"$WORK/j.err" &
+pid=$!
+for _ in $(seq 1 50); do
+  [ -s "$STATE" ] && break
+  sleep 0.1
+done
+sleep 0.5
+kill -INT $pid
+wait $pid
+RC=$?
+cat "$WORK/j.out" "$WORK/j.err" >>"$LEAK_LOG"
+RUN_COUNT=$((RUN_COUNT + 1))
+LAST_ERR=$WORK/j.err
+expect_rc 130 "SIGINT with --resume"
+grep -q "rerun the same command" "$WORK/j.err" || fail "no rerun hint: $(cat "$WORK/j.err")"
+[ "$(counter deletes)" = 1 ] || fail "--resume: the session was deleted"
+creates=$(counter creates)
+upload_ok resumed "$WORK/f" message:MSG-J --resume "$STATE"
+[ "$(counter creates)" = "$creates" ] || fail "--resume after SIGINT created a new session"
+
+# The file changing under the upload is a local error (exit 5), not garbage uploaded.
+make_file "$WORK/g" $((6 * 1048576))
+GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --allow-http --graph-base "$GRAPH" --limit-rate 2M \
+  "$WORK/g" message:MSG-K >"$WORK/k.out" 2>"$WORK/k.err" &
+pid=$!
+sleep 1
+echo more >>"$WORK/g"
+wait $pid
+RC=$?
+cat "$WORK/k.out" "$WORK/k.err" >>"$LEAK_LOG"
+RUN_COUNT=$((RUN_COUNT + 1))
+LAST_ERR=$WORK/k.err
+expect_rc 5 "file changed during the upload"
+grep -q "changed during the upload" "$WORK/k.err" || fail "source changed line: $(cat "$WORK/k.err")"
+check_no_leak
+note "ok (resume after SIGINT, source change)"

@@ -1,0 +1,121 @@
+# Shared helpers for the rangeup-upload integration tests (sourced by bash).
+# Each test gets its own work directory, a unique bearer token, and an emulator
+# on 127.0.0.1 that exits by itself (--idle-exit) even if the test dies.
+# Every CLI run's stdout/stderr is collected; check_no_leak scans it (and the
+# resume files) for the token and for uploadUrl credentials.
+
+set -uo pipefail
+
+: "${RANGEUP_UPLOAD:?path of rangeup-upload}"
+TEST_NAME=${TEST_NAME:-$(basename "$0" .sh)}
+WORK=${RANGEUP_TEST_WORK:-/tmp/rangeup-it-$TEST_NAME-$$}
+rm -rf "$WORK"
+mkdir -p "$WORK"
+TOKEN="it-token-$RANDOM$RANDOM-$(date +%s%N)-S3CR3T"
+LEAK_LOG=$WORK/all-output.log
+: >"$LEAK_LOG"
+RESUME_FILES=()
+EMU_PIDS=()
+RUN_COUNT=0
+
+fail() {
+  echo "FAIL [$TEST_NAME]: $*" >&2
+  [ -n "${LAST_ERR:-}" ] && [ -f "$LAST_ERR" ] && { echo "--- last stderr:" >&2; tail -5 "$LAST_ERR" >&2; }
+  exit 1
+}
+note() { echo "[$TEST_NAME] $*"; }
+
+cleanup() {
+  for pid in "${EMU_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${EMU_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+  [ "${KEEP_WORK:-0}" = 1 ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# start_emulator [emulator options...]: sets EMU_URL, GRAPH, EMU_PID.
+start_emulator() {
+  : "${RANGEUP_EMULATOR:?path of rangeup-emulator}"
+  local out=$WORK/emu.$RANDOM
+  "$RANGEUP_EMULATOR" --host 127.0.0.1 --port 0 --idle-exit "${EMU_IDLE_EXIT:-60}" "$@" >"$out" 2>"$out.err" &
+  EMU_PID=$!
+  EMU_PIDS+=("$EMU_PID")
+  for _ in $(seq 1 100); do
+    EMU_URL=$(head -n 1 "$out" 2>/dev/null)
+    [ -n "$EMU_URL" ] && break
+    kill -0 "$EMU_PID" 2>/dev/null || fail "emulator exited: $(cat "$out.err")"
+    sleep 0.1
+  done
+  [ -n "$EMU_URL" ] || fail "emulator did not print its URL"
+  GRAPH=$EMU_URL/v1.0
+}
+
+stop_emulator() {
+  curl -s -m 5 -X POST "${CURL_TLS[@]}" "$EMU_URL/_emulator/shutdown" >/dev/null 2>&1 || kill "$EMU_PID" 2>/dev/null
+  wait "$EMU_PID" 2>/dev/null
+}
+
+# run_cli NAME [args...]: runs rangeup-upload with the token; sets RC, OUT, ERR.
+run_cli() {
+  local name=$1
+  shift
+  RUN_COUNT=$((RUN_COUNT + 1))
+  OUT=$WORK/$name.out
+  ERR=$WORK/$name.err
+  LAST_ERR=$ERR
+  GRAPH_TOKEN=$TOKEN timeout "${CLI_TIMEOUT:-100}" "$RANGEUP_UPLOAD" "$@" >"$OUT" 2>"$ERR"
+  RC=$?
+  cat "$OUT" "$ERR" >>"$LEAK_LOG"
+}
+
+expect_rc() { [ "$RC" = "$1" ] || fail "$2: exit $RC, expected $1"; }
+
+CURL_TLS=()
+report() { curl -s -m 10 "${CURL_TLS[@]}" "$EMU_URL/_emulator/report"; }
+counter() { report | grep -o "\"$1\":[0-9]*" | head -n 1 | cut -d: -f2; }
+# The stored file's sha256 for an id the CLI printed.
+# The latest entry wins (conflict=replace keeps the id).
+sha_of_id() { report | grep -o "{[^{}]*\"id\":\"$1\"[^{}]*}" | grep -o '"sha256":"[0-9a-f]*"' | tail -n 1 | cut -d'"' -f4; }
+# printDocument answers with the document id: find the stored file by name.
+sha_of_print() { report | grep -o "{[^{}]*\"flavor\":\"print\",\"name\":\"$1\"[^{}]*}" | grep -o '"sha256":"[0-9a-f]*"' | tail -n 1 | cut -d'"' -f4; }
+violations() { report | grep -o '"violations":\[[^]]*\]'; }
+# json_str FILE KEY / json_num FILE KEY: a member of the --json output.
+json_str() { grep -o "\"$2\":\"[^\"]*\"" "$1" | head -n 1 | cut -d'"' -f4; }
+json_num() { grep -o "\"$2\":[0-9.]*" "$1" | head -n 1 | cut -d: -f2; }
+
+# make_file PATH SIZE: pseudo-random content (different per file).
+make_file() { head -c "$2" /dev/urandom >"$1"; }
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+# upload_ok NAME FILE TARGET [options...]: uploads, requires exit 0 and that
+# the emulator stored exactly the file's bytes. Sets ID.
+upload_ok() {
+  local name=$1 file=$2 target=$3
+  shift 3
+  run_cli "$name" --json --allow-http --graph-base "$GRAPH" "$@" "$file" "$target"
+  expect_rc 0 "$name"
+  ID=$(json_str "$OUT" id)
+  [ -n "$ID" ] || fail "$name: no id in $(cat "$OUT")"
+  [ "$(json_num "$OUT" size)" = "$(stat -c %s "$file")" ] || fail "$name: size mismatch"
+  local stored
+  case $target in
+    print:*) stored=$(sha_of_print "$(basename "$file")") ;;
+    *) stored=$(sha_of_id "$ID") ;;
+  esac
+  [ "$stored" = "$(sha "$file")" ] || fail "$name: stored sha256 differs for $ID"
+}
+
+track_resume_file() { RESUME_FILES+=("$1"); }
+
+# Nothing printed may contain the token or an uploadUrl credential; resume
+# files may hold the uploadUrl (their job) but never the bearer token.
+check_no_leak() {
+  [ "$RUN_COUNT" -gt 0 ] || fail "no CLI run was checked"
+  if grep -qF "$TOKEN" "$LEAK_LOG"; then fail "bearer token printed"; fi
+  if grep -qiE '(temp)?authtoken=[^<]' "$LEAK_LOG"; then fail "uploadUrl credential printed"; fi
+  for f in "${RESUME_FILES[@]}"; do
+    [ -f "$f" ] || continue
+    if grep -qF "$TOKEN" "$f"; then fail "bearer token in resume file $f"; fi
+    [ "$(stat -c %a "$f")" = 600 ] || fail "resume file $f is not mode 0600"
+  done
+  note "no token/credential in $RUN_COUNT runs' output"
+}

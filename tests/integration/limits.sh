@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Size limits: the 150 MiB Outlook maximum uploads; one byte more is refused
+# before any request (the emulator sees no create). Same for To Do's 25 MiB.
+. "$(dirname "$0")/lib.sh"
+start_emulator
+
+truncate -s 157286400 "$WORK/max"   # sparse: fast to make, same bytes on both sides
+upload_ok outlook-max "$WORK/max" message:MSG-MAX
+creates=$(counter creates)
+
+truncate -s 157286401 "$WORK/over"
+run_cli outlook-over --allow-http --graph-base "$GRAPH" "$WORK/over" message:MSG-MAX
+expect_rc 2 "150 MiB + 1"
+grep -q "157286400" "$ERR" || fail "the error should name the limit: $(cat "$ERR")"
+grep -q "^rangeup-upload: $WORK/over: " "$ERR" || fail "error line format: $(cat "$ERR")"
+[ "$(counter creates)" = "$creates" ] || fail "a create was sent for an oversized file"
+
+truncate -s $((25 * 1048576 + 1)) "$WORK/todo-over"
+run_cli todo-over --allow-http --graph-base "$GRAPH" "$WORK/todo-over" todo:L/T
+expect_rc 2 "To Do 25 MiB + 1"
+[ "$(counter creates)" = "$creates" ] || fail "a create was sent for an oversized To Do file"
+
+: >"$WORK/empty"
+run_cli empty --allow-http --graph-base "$GRAPH" "$WORK/empty" message:M
+expect_rc 2 "empty file"
+[ "$(counter creates)" = "$creates" ] || fail "a create was sent for an empty file"
+
+run_cli bad-chunk --allow-http --graph-base "$GRAPH" --chunk-size 5M "$WORK/max" message:M
+expect_rc 2 "5 MiB Outlook chunk"
+run_cli bad-drive-chunk --allow-http --graph-base "$GRAPH" --chunk-size 100K "$WORK/max" drive:root/x
+expect_rc 2 "100 KiB drive chunk"
+check_no_leak
+note "ok"

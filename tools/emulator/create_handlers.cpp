@@ -1,0 +1,174 @@
+// createUploadSession for every flavor: authorization, body validation, and
+// the uploadSession each flavor answers with (DESIGN.md §1).
+
+#include <cstdio>
+
+#include <boost/json.hpp>
+
+#include "json_text.hpp"
+#include "service.hpp"
+
+namespace emu {
+namespace json = boost::json;
+
+namespace {
+
+const json::value* member(const json::value& v, std::initializer_list<const char*> names) {
+  if (!v.is_object()) return nullptr;
+  for (const char* n : names)
+    if (const auto* m = v.as_object().if_contains(n)) return m;
+  return nullptr;
+}
+
+std::string string_member(const json::value& v, std::initializer_list<const char*> names) {
+  const auto* m = member(v, names);
+  return m && m->is_string() ? std::string(m->as_string()) : std::string();
+}
+
+// A positive integer size, or 0 when absent or not an integer.
+std::uint64_t size_member(const json::value& v, std::initializer_list<const char*> names) {
+  const auto* m = member(v, names);
+  if (m && m->is_int64() && m->as_int64() > 0) return static_cast<std::uint64_t>(m->as_int64());
+  if (m && m->is_uint64()) return m->as_uint64();
+  return 0;
+}
+
+}  // namespace
+
+std::string drive_key(const std::string& parent_key, const std::string& name) {
+  std::string key = parent_key + "\n" + name;
+  for (auto& c : key) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return key;
+}
+
+std::string service::upload_url(const session& s) const {
+  return base_ + "/upload/" + flavor_name(s.fl) + "/" + s.id + (s.fl == flavor::print ? "?tempauthtoken=" : "?authtoken=") +
+         s.token;
+}
+
+std::shared_ptr<session> service::new_session(flavor fl, const route& r) {
+  auto s = std::make_shared<session>();
+  s->id = random_hex(32);
+  s->token = random_hex(48);
+  s->fl = fl;
+  s->where = r;
+  s->expires = sys_clock::now() + std::chrono::seconds(opt_.session_ttl);
+  s->pascal_case = (fl == flavor::message || fl == flavor::event) && (quirks_() & 1) != 0;
+  s->part_path = store_dir_ + "/parts/" + s->id + ".part";
+  if (std::FILE* f = std::fopen(s->part_path.c_str(), "wb")) std::fclose(f);
+  sessions_[s->id] = s;
+  count("creates");
+  return s;
+}
+
+reply service::create(const request_head& head, const route& r, const std::string& body) {
+  const std::string bearer = "Bearer ";
+  const std::string auth = head.authorization.value_or("");
+  const std::string token = auth.compare(0, bearer.size(), bearer) == 0 ? auth.substr(bearer.size()) : "";
+  if (token.empty() || (!opt_.token.empty() && token != opt_.token)) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return violation(401, "create_unauthorized",
+                     head.authorization ? "bearer token not accepted" : "Authorization: Bearer header missing",
+                     "InvalidAuthenticationToken");
+  }
+  switch (r.fl) {
+    case flavor::message:
+    case flavor::event:
+    case flavor::todo: return create_attachment(r, body);
+    case flavor::drive: return create_drive(head, r, body);
+    case flavor::print: return create_print(r, body);
+  }
+  return reply{500, {}, {}};
+}
+
+reply service::create_attachment(const route& r, const std::string& body) {
+  const bool todo = r.fl == flavor::todo;
+  const auto doc = parse_json(body);
+  const auto* item = todo ? member(doc, {"attachmentInfo", "AttachmentInfo"}) : member(doc, {"AttachmentItem", "attachmentItem"});
+  const std::uint64_t max = todo ? todo_max_size : attachment_max_size;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!item || !item->is_object())
+    return violation(400, "create_bad_request", todo ? "body needs attachmentInfo" : "body needs AttachmentItem",
+                     "invalidRequest");
+  const auto type = string_member(*item, {"attachmentType", "AttachmentType"});
+  const auto name = string_member(*item, {"name", "Name"});
+  const auto size = size_member(*item, {"size", "Size"});
+  if (type != "file" || name.empty())
+    return violation(400, "create_bad_request", "attachmentType must be \"file\" and name non-empty", "invalidRequest");
+  if (size == 0 || size > max)
+    return violation(400, "size_out_of_range", "size must be 1.." + std::to_string(max), "invalidRequest");
+  auto s = new_session(r.fl, r);
+  s->name = name;
+  s->size = size;
+  s->content_type = string_member(*item, {"contentType", "ContentType"});
+  const json::object out{{"@odata.context", base_ + "/v1.0/$metadata#microsoft.graph.uploadSession"},
+                         {"uploadUrl", upload_url(*s)},
+                         {"expirationDateTime", iso8601(s->expires, 7)},
+                         {"nextExpectedRanges", json::array{"0-"}}};
+  return reply{201, {}, to_text(out)};
+}
+
+reply service::create_drive(const request_head& head, const route& r, const std::string& body) {
+  const auto doc = body.empty() ? json::value(json::object{}) : parse_json(body);
+  const json::value empty = json::object{};
+  const auto* item = member(doc, {"item"});
+  const auto& props = item ? *item : empty;
+  std::string conflict = string_member(props, {"@microsoft.graph.conflictBehavior"});
+  const auto* defer = member(doc, {"deferCommit"});
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!doc.is_object() || (item && !item->is_object()))
+    return violation(400, "create_bad_request", "body must be {\"item\":{...},\"deferCommit\":bool}", "invalidRequest");
+  if (conflict.empty()) conflict = "fail";
+  if (conflict != "fail" && conflict != "replace" && conflict != "rename")
+    return violation(400, "create_bad_request", "conflictBehavior must be fail, replace or rename", "invalidRequest");
+
+  route where = r;
+  const drive_item* existing = nullptr;
+  if (!r.item_id.empty()) {  // update of an existing item by id
+    const auto it = drive_items_.find(r.item_id);
+    if (it == drive_items_.end()) return reply{404, {}, error_body("itemNotFound", "no item " + r.item_id)};
+    existing = &it->second;
+    where.parent_key = existing->parent_key;
+    where.drive_name = existing->name;
+    conflict = "replace";
+  } else if (const auto it = drive_names_.find(drive_key(where.parent_key, where.drive_name));
+             it != drive_names_.end()) {
+    existing = &drive_items_.at(it->second);
+  }
+  // Preconditions are checked against the item the upload would overwrite.
+  if (head.if_none_match && existing && (*head.if_none_match == "*" || *head.if_none_match == existing->etag))
+    return reply{412, {}, error_body("preconditionFailed", "If-None-Match: the item exists")};
+  if (head.if_match && (!existing || (*head.if_match != "*" && *head.if_match != existing->etag)))
+    return reply{412, {}, error_body("preconditionFailed", "If-Match: etag does not match")};
+
+  auto s = new_session(flavor::drive, where);
+  s->name = where.drive_name;
+  s->conflict = conflict;
+  s->defer_commit = defer && defer->is_bool() && defer->as_bool();
+  if (const auto declared = size_member(props, {"fileSize"})) s->size = declared;
+  json::object out{{"uploadUrl", upload_url(*s)}, {"expirationDateTime", iso8601(s->expires, 3)}};
+  if (quirks_() % 3 != 0) out["nextExpectedRanges"] = json::array{"0-"};  // seeded: sometimes absent
+  return reply{200, {}, to_text(out)};
+}
+
+reply service::create_print(const route& r, const std::string& body) {
+  const auto doc = parse_json(body);
+  const auto* props = member(doc, {"properties"});
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!props || !props->is_object())
+    return violation(400, "create_bad_request", "body needs properties", "invalidRequest");
+  const auto name = string_member(*props, {"documentName"});
+  const auto size = size_member(*props, {"size"});
+  if (name.empty() || size == 0)
+    return violation(400, "create_bad_request", "properties need documentName and a positive size", "invalidRequest");
+  auto s = new_session(flavor::print, r);
+  s->name = name;
+  s->size = size;
+  s->content_type = string_member(*props, {"contentType"});
+  const json::object out{{"uploadUrl", upload_url(*s)},
+                         {"expirationDateTime", iso8601(s->expires, 7)},
+                         {"nextExpectedRanges", json::array{"0-" + std::to_string(size - 1)}}};
+  return reply{200, {}, to_text(out)};
+}
+
+}  // namespace emu

@@ -1,0 +1,38 @@
+#pragma once
+// Which fault, if any, the N-th upload PUT gets: an explicit plan
+// ("503@3,429@5:2,drop@9") and/or a seeded random rate. Thread-safe.
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace emu {
+
+enum class fault_kind { none, http_500, http_503, http_429, drop, lost, vanish_404, slow, http_416 };
+
+std::optional<fault_kind> parse_fault_kind(const std::string& text);
+const char* fault_name(fault_kind k);
+
+class fault_plan {
+ public:
+  // Returns false with a message in `error` on a malformed plan or kind list.
+  bool configure(const std::string& plan, double rate, const std::vector<std::string>& kinds, std::uint64_t seed,
+                 std::string& error);
+
+  // Numbers the upload PUT (1-based) and decides its fault.
+  fault_kind next_put(std::uint64_t& put_index);
+
+ private:
+  std::mutex mutex_;
+  std::map<std::uint64_t, fault_kind> planned_;
+  double rate_ = 0.0;
+  std::vector<fault_kind> kinds_;
+  std::mt19937_64 rng_;
+  std::uint64_t puts_ = 0;
+};
+
+}  // namespace emu

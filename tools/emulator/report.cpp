@@ -1,0 +1,38 @@
+// Emulator control endpoints: the report of what landed and the sink.
+
+#include <boost/json.hpp>
+
+#include "json_text.hpp"
+#include "service.hpp"
+
+namespace emu {
+namespace json = boost::json;
+
+reply service::report() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  json::array files;
+  for (const auto& f : files_)
+    files.emplace_back(json::object{{"id", f.id},
+                                    {"flavor", f.flavor},
+                                    {"name", f.name},
+                                    {"size", f.size},
+                                    {"sha256", f.sha256},
+                                    {"quickXorHash", f.quick_xor},
+                                    {"path", f.path}});
+  json::array violations;
+  for (const auto& v : violations_) violations.emplace_back(json::object{{"kind", v.first}, {"detail", v.second}});
+  json::object counters;
+  for (const auto& c : counters_) counters[c.first] = c.second;
+  counters["active_sessions"] = sessions_.size();
+  return reply{200, {}, to_text(json::object{{"files", std::move(files)},
+                                             {"violations", std::move(violations)},
+                                             {"counters", std::move(counters)}})};
+}
+
+reply service::finish_sink(std::uint64_t bytes) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  count("sink_bytes", bytes);
+  return reply{200, {}, to_text(json::object{{"bytes", bytes}})};
+}
+
+}  // namespace emu

@@ -1,0 +1,114 @@
+#include "server.hpp"
+
+#include <csignal>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "connection.hpp"
+
+namespace emu {
+
+using tcp = asio::ip::tcp;
+
+struct server::impl {
+  impl(service& s, const options& o) : svc(s), opt(o), ssl(asio::ssl::context::tls_server) {}
+
+  service& svc;
+  const options& opt;
+  asio::io_context ioc;
+  asio::ssl::context ssl;
+  tcp::acceptor acceptor{ioc};
+  asio::signal_set signals{ioc, SIGINT, SIGTERM};
+  asio::steady_timer idle{ioc};
+
+  void stop() {
+    asio::post(ioc, [this] { ioc.stop(); });
+  }
+
+  void accept() {
+    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (!ec) {
+        auto on_stop = [this] { stop(); };
+        if (opt.tls()) {
+          std::make_shared<connection<beast::ssl_stream<beast::tcp_stream>>>(
+              beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), ssl), svc, on_stop)
+              ->start();
+        } else {
+          std::make_shared<connection<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), svc, on_stop)->start();
+        }
+      }
+      accept();
+    });
+  }
+
+  // --idle-exit: a safety net so a test that forgets the emulator cannot leave it running.
+  void watch_idle() {
+    idle.expires_after(std::chrono::milliseconds(250));
+    idle.async_wait([this](beast::error_code ec) {
+      if (ec) return;
+      const auto quiet = sys_clock::now() - svc.last_request();
+      if (svc.stop_requested() || (opt.idle_exit != 0 && quiet > std::chrono::seconds(opt.idle_exit))) return stop();
+      watch_idle();
+    });
+  }
+};
+
+server::server(service& svc, const options& opt) : impl_(std::make_unique<impl>(svc, opt)) {}
+server::~server() = default;
+
+bool server::listen(std::string& error) {
+  auto& i = *impl_;
+  beast::error_code ec;
+  if (i.opt.tls()) {
+    i.ssl.use_certificate_chain_file(i.opt.tls_cert, ec);
+    if (!ec) i.ssl.use_private_key_file(i.opt.tls_key, asio::ssl::context::pem, ec);
+    if (ec) {
+      error = "TLS certificate/key: " + ec.message();
+      return false;
+    }
+  }
+  const auto address = asio::ip::make_address(i.opt.host, ec);
+  if (ec) {
+    error = "bad --host " + i.opt.host + ": " + ec.message();
+    return false;
+  }
+  const tcp::endpoint endpoint(address, i.opt.port);
+  i.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) i.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) i.acceptor.bind(endpoint, ec);
+  if (!ec) i.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error = "cannot listen on " + i.opt.host + ":" + std::to_string(i.opt.port) + ": " + ec.message();
+    return false;
+  }
+  return true;
+}
+
+unsigned short server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+std::string server::base_url() const {
+  const auto& host = impl_->opt.host;
+  const bool v6 = host.find(':') != std::string::npos;
+  return std::string(impl_->opt.tls() ? "https://" : "http://") + (v6 ? "[" + host + "]" : host) + ":" +
+         std::to_string(port());
+}
+
+void server::run() {
+  auto& i = *impl_;
+  i.signals.async_wait([&i](beast::error_code ec, int) {
+    if (!ec) i.stop();
+  });
+  i.accept();
+  if (i.opt.idle_exit != 0 || i.opt.max_requests != 0) i.watch_idle();
+  std::vector<std::thread> extra;
+  for (unsigned n = 1; n < i.opt.threads; ++n) extra.emplace_back([&i] { i.ioc.run(); });
+  i.ioc.run();
+  for (auto& t : extra) t.join();
+}
+
+}  // namespace emu

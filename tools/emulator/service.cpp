@@ -1,0 +1,80 @@
+#include "service.hpp"
+
+#include <cstdio>
+
+#include "json_text.hpp"
+
+namespace emu {
+
+service::service(const options& opt, std::string store_dir)
+    : opt_(opt),
+      store_dir_(std::move(store_dir)),
+      quirks_(opt.seed * 0x2545f4914f6cdd1dull + 1),
+      ids_(std::random_device{}()),
+      last_request_(sys_clock::now()) {
+  for (const char* c : {"requests", "creates", "puts", "faults_injected", "bytes_received", "violations", "completed",
+                        "deletes", "status_gets", "commits", "sink_bytes", "ranges_already_received"})
+    counters_[c] = 0;
+}
+
+void service::note_request() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  count("requests");
+  last_request_ = sys_clock::now();
+  if (opt_.max_requests != 0 && counters_["requests"] >= opt_.max_requests) stop_.store(true);
+}
+
+sys_clock::time_point service::last_request() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_request_;
+}
+
+reply service::handle(const request_head& head, const route& r, const std::string& body) {
+  const auto wrong_method = [&] {
+    reply rep{405, {}, error_body("methodNotAllowed", head.method + " is not allowed here")};
+    rep.headers.emplace_back("Allow", r.kind == route::report ? "GET" : "POST");
+    return rep;
+  };
+  switch (r.kind) {
+    case route::report: return head.method == "GET" ? report() : wrong_method();
+    case route::shutdown:
+      if (head.method != "POST") return wrong_method();
+      request_stop();
+      return reply{200, {}, "{}"};
+    case route::create: return head.method == "POST" ? create(head, r, body) : wrong_method();
+    case route::upload: return session_request(head, r);
+    case route::sink:  // PUT is streamed by the server; other methods land here
+      return wrong_method();
+    case route::not_found: break;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  return violation(404, "unknown_endpoint", head.method + " " + head.target, "itemNotFound");
+}
+
+reply service::violation(unsigned status, const std::string& kind, const std::string& detail, const char* code) {
+  violations_.emplace_back(kind, detail);
+  count("violations");
+  return reply{status, {}, error_body(code ? code : kind, detail)};
+}
+
+std::string service::random_hex(std::size_t n) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += hex[ids_() & 15];
+  return out;
+}
+
+std::string service::stored_path(const std::string& name) {
+  std::string safe;
+  for (char c : name) safe += (c == '/' || c == '\\' || c == '\0') ? '_' : c;
+  return store_dir_ + "/files/" + std::to_string(++sequence_) + "-" + safe;
+}
+
+void service::drop_session(const std::string& id) {
+  const auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  std::remove(it->second->part_path.c_str());
+  sessions_.erase(it);
+}
+
+}  // namespace emu

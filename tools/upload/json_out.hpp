@@ -1,0 +1,28 @@
+#pragma once
+// The --json result object: {"id","name","size","target","bytes_sent",
+// "retries","restarts","seconds"} on success; {"target","file","error",...}
+// on failure. Never contains an uploadUrl.
+
+#include <cstdint>
+#include <string>
+
+namespace upload_cli {
+
+// Incremental writer for one flat JSON object.
+class json_object {
+ public:
+  json_object& string(const char* key, const std::string& value);
+  json_object& number(const char* key, std::uint64_t value);
+  json_object& real(const char* key, double value);
+  std::string str() const { return text_ + "}"; }
+
+ private:
+  void key(const char* k);
+  std::string text_ = "{";
+};
+
+// JSON string literal (with quotes) for arbitrary bytes: control characters
+// escaped, invalid UTF-8 replaced by U+FFFD.
+std::string json_quote(const std::string& s);
+
+}  // namespace upload_cli

@@ -1,0 +1,147 @@
+// rangeup-upload: uploads files through Microsoft Graph upload sessions
+// (DESIGN.md §3.1). Parsing, the per-file job, progress and output live in
+// their own files; this one wires them together and picks the exit code.
+
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "json_out.hpp"
+#include "options.hpp"
+#include "output.hpp"
+#include "progress_display.hpp"
+#include "rangeup/config.hpp"
+#include "units.hpp"
+#include "upload_job.hpp"
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler stores into it");
+
+extern "C" void on_signal(int) { g_interrupted.store(true); }
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+// Failures outrank success; an interruption outranks everything.
+int combine(int a, int b) {
+  if (a == 130 || b == 130) return 130;
+  return a > b ? a : b;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace upload_cli;
+  output out;
+  options opts;
+  std::string error;
+  switch (parse_options(argc, argv, opts, error)) {
+    case parse_outcome::help:
+      out.out(usage_text);
+      return exit_ok;
+    case parse_outcome::version:
+      out.out(std::string("rangeup-upload ") + RANGEUP_VERSION_STRING);
+      return exit_ok;
+    case parse_outcome::usage_error:
+      out.err("rangeup-upload: " + error + " (see --help)");
+      return exit_usage;
+    case parse_outcome::run:
+      break;
+  }
+  const char* token_value = std::getenv(opts.token_env.c_str());
+  if (token_value == nullptr || *token_value == '\0') {
+    out.err("rangeup-upload: environment variable " + opts.token_env +
+            " is not set; it must hold the Graph bearer token (see --token-env)");
+    return exit_usage;
+  }
+  const std::string token = token_value;
+  out.set_secret(token);
+  install_signal_handlers();
+
+  const std::size_t n = opts.jobs.size();
+  std::vector<job_progress> progress(n);
+  std::vector<job_progress*> progress_ptrs;
+  for (std::size_t i = 0; i < n; ++i) {
+    progress[i].label = opts.jobs[i].file;
+    progress_ptrs.push_back(&progress[i]);
+  }
+  const auto style = opts.quiet                 ? progress_display::style::none
+                     : ::isatty(STDERR_FILENO) ? progress_display::style::bar
+                                               : progress_display::style::lines;
+  progress_display display(out, style);
+  display.start(progress_ptrs);
+
+  // Up to --parallel files at once, one thread (and one connection) per file.
+  std::vector<job_result> results(n);
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+      if (g_interrupted) {
+        results[i].exit = 130;
+        results[i].error = "interrupted before it started";
+        continue;
+      }
+      results[i] = run_job(opts, opts.jobs[i], token, progress[i], g_interrupted, out);
+    }
+  };
+  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(opts.parallel, n));
+  if (threads <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned k = 0; k < threads; ++k) pool.emplace_back(worker);
+    for (auto& t : pool) t.join();
+  }
+  display.stop();
+
+  int code = exit_ok;
+  for (std::size_t i = 0; i < n; ++i) {
+    const job_result& r = results[i];
+    const job_spec& job = opts.jobs[i];
+    code = combine(code, r.exit);
+    if (r.exit != exit_ok) {
+      out.err("rangeup-upload: " + job.file + ": " + r.error);
+      if (opts.json)
+        out.out(json_object()
+                    .string("file", job.file)
+                    .string("target", job.where.text)
+                    .string("error", r.error)
+                    .number("exit", static_cast<std::uint64_t>(r.exit))
+                    .str());
+      continue;
+    }
+    if (opts.json) {
+      out.out(json_object()
+                  .string("id", r.id)
+                  .string("name", r.name)
+                  .number("size", r.size)
+                  .string("target", job.where.text)
+                  .number("bytes_sent", r.bytes_sent)
+                  .number("retries", r.retries)
+                  .number("restarts", r.restarts)
+                  .real("seconds", r.seconds)
+                  .str());
+    } else {
+      std::string line = job.file + ": " + (r.already_done ? "already uploaded (per the resume file)" : "uploaded") +
+                         " " + format_bytes(static_cast<double>(r.size)) + " to " + job.where.text + ", id " + r.id;
+      if (!r.already_done && r.seconds > 0)
+        line += " (" + format_bytes(static_cast<double>(r.size) / r.seconds) + "/s, " + std::to_string(r.retries) +
+                " retries)";
+      out.out(line);
+    }
+  }
+  return code;
+}

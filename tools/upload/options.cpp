@@ -1,0 +1,153 @@
+#include "options.hpp"
+
+#include "units.hpp"
+
+namespace upload_cli {
+
+const char* const usage_text =
+    "usage: rangeup-upload [options] FILE TARGET [FILE TARGET ...]\n"
+    "Uploads FILE through a Microsoft Graph upload session.\n"
+    "  TARGET  message:<id> | event:<id> | todo:<list-id>/<task-id>\n"
+    "          | drive:<parent-item-id>/<name> | drive-path:<path/in/drive>\n"
+    "          | print:<printer-id>/<job-id>/<document-id>\n"
+    "  --graph-base URL     default https://graph.microsoft.com/v1.0 (beta also valid)\n"
+    "  --user ID            use /users/{ID} instead of /me\n"
+    "  --token-env NAME     env var holding the bearer token (default GRAPH_TOKEN)\n"
+    "  --chunk-size BYTES   K/M/G, KiB/MiB/GiB suffixes (all binary); validated per service\n"
+    "  --conflict fail|replace|rename   (drive targets)\n"
+    "  --defer-commit       commit explicitly after the last byte (drive targets)\n"
+    "  --resume FILE        keep session state in FILE; rerunning continues the upload\n"
+    "  --limit-rate BYTES   cap the upload rate (bytes per second, suffixes accepted)\n"
+    "  --max-retries N      retries of one request on transient failures\n"
+    "  --timeout SECONDS    give up on a file after this long\n"
+    "  --allow-http         permit http:// to loopback hosts (testing only)\n"
+    "  --ca-file PATH       trust the CA certificates in PATH (PEM) for https\n"
+    "  --parallel N         upload up to N files at once (several FILE TARGET pairs)\n"
+    "  --json               print one JSON object per file on stdout\n"
+    "  --quiet              no progress output\n"
+    "  --help, --version\n"
+    "exit: 0 done, 2 usage, 3 server rejected (4xx), 4 retries exhausted / network, 5 local I/O\n";
+
+parse_outcome parse_options(int argc, char** argv, options& out, std::string& error) {
+  std::vector<std::string> positional;
+  bool options_done = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (options_done || arg.size() < 2 || arg[0] != '-') {
+      positional.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      options_done = true;
+      continue;
+    }
+    std::string value;
+    bool has_inline = false;
+    if (const auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+      has_inline = true;
+    }
+    auto flag = [&](bool& target) {
+      if (has_inline) {
+        error = arg + " takes no value";
+        return false;
+      }
+      target = true;
+      return true;
+    };
+    auto take = [&]() {
+      if (has_inline) return true;
+      if (i + 1 >= argc) {
+        error = arg + " needs a value";
+        return false;
+      }
+      value = argv[++i];
+      return true;
+    };
+    auto bad = [&](const char* what) {
+      error = arg + ": " + what + " (got '" + value + "')";
+      return parse_outcome::usage_error;
+    };
+    if (arg == "--help" || arg == "-h") return parse_outcome::help;
+    if (arg == "--version") return parse_outcome::version;
+    if (arg == "--defer-commit") {
+      if (!flag(out.defer_commit)) return parse_outcome::usage_error;
+    } else if (arg == "--allow-http") {
+      if (!flag(out.allow_http)) return parse_outcome::usage_error;
+    } else if (arg == "--json") {
+      if (!flag(out.json)) return parse_outcome::usage_error;
+    } else if (arg == "--quiet" || arg == "-q") {
+      if (!flag(out.quiet)) return parse_outcome::usage_error;
+    } else {
+      if (!take()) return parse_outcome::usage_error;
+      if (arg == "--graph-base") {
+        out.graph_base = value;
+      } else if (arg == "--user") {
+        if (value.empty()) return bad("needs a user id");
+        out.user = value;
+      } else if (arg == "--token-env") {
+        if (value.empty()) return bad("needs a variable name");
+        out.token_env = value;
+      } else if (arg == "--chunk-size") {
+        const auto v = parse_bytes(value);
+        if (!v || *v == 0) return bad("expected a positive byte count such as 4M or 327680");
+        out.chunk_size = *v;
+      } else if (arg == "--conflict") {
+        if (value != "fail" && value != "replace" && value != "rename") return bad("expected fail, replace or rename");
+        out.conflict = value;
+      } else if (arg == "--resume") {
+        if (value.empty()) return bad("needs a file name");
+        out.resume_path = value;
+      } else if (arg == "--limit-rate") {
+        const auto v = parse_bytes(value);
+        if (!v || *v == 0) return bad("expected a positive bytes-per-second rate such as 1M");
+        out.limit_rate = *v;
+      } else if (arg == "--max-retries") {
+        const auto v = parse_count(value);
+        if (!v || *v > 1000) return bad("expected a count from 0 to 1000");
+        out.max_retries = static_cast<int>(*v);
+      } else if (arg == "--timeout") {
+        const auto v = parse_count(value);
+        if (!v || *v == 0 || *v > 30 * 86400) return bad("expected seconds, at least 1");
+        out.timeout_s = *v;
+      } else if (arg == "--ca-file") {
+        if (value.empty()) return bad("needs a file name");
+        out.ca_file = value;
+      } else if (arg == "--parallel") {
+        const auto v = parse_count(value);
+        if (!v || *v == 0 || *v > 64) return bad("expected 1 to 64");
+        out.parallel = static_cast<unsigned>(*v);
+      } else {
+        error = "unknown option " + arg;
+        return parse_outcome::usage_error;
+      }
+    }
+  }
+  if (positional.empty() || positional.size() % 2 != 0) {
+    error = positional.empty() ? "missing FILE and TARGET" : "expected FILE TARGET pairs";
+    return parse_outcome::usage_error;
+  }
+  for (std::size_t k = 0; k < positional.size(); k += 2) {
+    job_spec job;
+    job.file = positional[k];
+    if (!parse_target(positional[k + 1], job.where, error)) return parse_outcome::usage_error;
+    out.jobs.push_back(job);
+  }
+  const bool any_drive = [&] {
+    for (const auto& j : out.jobs)
+      if (j.where.what == target::kind::drive || j.where.what == target::kind::drive_path) return true;
+    return false;
+  }();
+  if ((out.defer_commit || !out.conflict.empty()) && !any_drive) {
+    error = "--conflict and --defer-commit apply to drive targets only";
+    return parse_outcome::usage_error;
+  }
+  if (!out.resume_path.empty() && out.jobs.size() > 1) {
+    error = "--resume keeps the state of one upload; give one FILE TARGET pair";
+    return parse_outcome::usage_error;
+  }
+  return parse_outcome::run;
+}
+
+}  // namespace upload_cli

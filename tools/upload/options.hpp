@@ -1,0 +1,43 @@
+#pragma once
+// rangeup-upload's command line (DESIGN.md §3.1, issue 6 item 4).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "target.hpp"
+
+namespace upload_cli {
+
+struct job_spec {
+  std::string file;
+  target where;
+};
+
+struct options {
+  std::vector<job_spec> jobs;
+  std::string graph_base = "https://graph.microsoft.com/v1.0";
+  std::string user;                     // empty: /me
+  std::string token_env = "GRAPH_TOKEN";
+  std::uint64_t chunk_size = 0;         // 0: the flavor's default
+  std::string conflict;                 // drive: fail | replace | rename (empty: service default)
+  bool defer_commit = false;            // drive
+  std::string resume_path;
+  std::uint64_t limit_rate = 0;         // bytes/s, 0: unlimited
+  int max_retries = -1;                 // -1: library default
+  std::uint64_t timeout_s = 0;          // overall deadline per file, 0: none
+  bool allow_http = false;
+  std::string ca_file;
+  bool json = false;
+  bool quiet = false;
+  unsigned parallel = 1;
+};
+
+enum class parse_outcome { run, help, version, usage_error };
+
+// Fills `out` from argv. On usage_error, `error` holds one sentence.
+parse_outcome parse_options(int argc, char** argv, options& out, std::string& error);
+
+extern const char* const usage_text;
+
+}  // namespace upload_cli

@@ -1,0 +1,31 @@
+#include "output.hpp"
+
+#include <vector>
+
+#include "rangeup/curl/redact.hpp"
+
+namespace upload_cli {
+
+std::string output::clean(const std::string& line) const {
+  std::string masked = line;
+  if (secret_.size() >= 4) {  // shorter "tokens" would mask ordinary words
+    for (std::size_t at = masked.find(secret_); at != std::string::npos; at = masked.find(secret_, at))
+      masked.replace(at, secret_.size(), rangeup::curl::redacted_marker);
+  }
+  // Redaction only shortens or adds the marker per secret; size generously.
+  std::vector<char> buf(masked.size() * 2 + 64);
+  const std::size_t n = rangeup::curl::redact(masked, buf.data(), buf.size());
+  return std::string(buf.data(), n);
+}
+
+void output::write(std::FILE* f, const std::string& text) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fflush(f);
+}
+
+void output::out(const std::string& line) { write(stdout, clean(line) + "\n"); }
+void output::err(const std::string& line) { write(stderr, clean(line) + "\n"); }
+void output::err_raw(const std::string& text) { write(stderr, clean(text)); }
+
+}  // namespace upload_cli

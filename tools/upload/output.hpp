@@ -1,0 +1,32 @@
+#pragma once
+// Everything rangeup-upload prints goes through here, so that no bearer token
+// and no uploadUrl credential can reach stdout or stderr: each line is passed
+// through rangeup::curl::redact and the token's own text is masked as well.
+
+#include <cstdio>
+#include <mutex>
+#include <string>
+
+namespace upload_cli {
+
+class output {
+ public:
+  // The secret to mask wherever it appears (the bearer token).
+  void set_secret(std::string secret) { secret_ = std::move(secret); }
+
+  // Returns line with credentials removed.
+  std::string clean(const std::string& line) const;
+
+  // Writes one cleaned line (a '\n' is added) to stdout / stderr.
+  void out(const std::string& line);
+  void err(const std::string& line);
+  // Writes cleaned text to stderr without a newline (progress bar redraws).
+  void err_raw(const std::string& text);
+
+ private:
+  void write(std::FILE* f, const std::string& text);
+  std::string secret_;
+  std::mutex mutex_;
+};
+
+}  // namespace upload_cli
