@@ -117,7 +117,10 @@ TEST_CASE("async_upload with a callback, every flavor, one io_context" * doctest
 }
 
 TEST_CASE("32 concurrent uploads on one io_context (two threads, a strand each)" * doctest::timeout(90)) {
-  emutest::emulator_process emu(emulator_args("503@7,drop@15,429@23,lost@31,500@40"));
+  // Faults that are safe wherever they land: which upload gets the N-th PUT
+  // depends on scheduling, and a "lost" final driveItem fragment ends in 409
+  // by design (the item exists when the restarted session commits again).
+  emutest::emulator_process emu(emulator_args("503@7,drop@15,429@23,500@31,drop@40"));
   REQUIRE(emu.started());
   const std::string graph = emu.base() + "/v1.0";
   constexpr int count = 32;

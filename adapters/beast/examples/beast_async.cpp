@@ -36,12 +36,16 @@ int main(int argc, char** argv) {
   rangeup::beast::upload_options uopts;
   uopts.transport.allow_http = true;  // loopback only (a local rangeup-emulator)
 
+  // Options first: every session copies the target when it is constructed.
+  for (int i = 2; i + 1 < argc; ++i)
+    if (std::strcmp(argv[i], "--graph-base") == 0) target.graph_base = argv[i + 1];
+
   net::io_context io;
   std::list<job> jobs;  // stable addresses: the operations keep references
   int failures = 0, running = 0;
   for (int i = 2; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--graph-base") == 0 && i + 1 < argc) {
-      target.graph_base = argv[++i];
+    if (std::strcmp(argv[i], "--graph-base") == 0) {
+      ++i;
       continue;
     }
     job& j = jobs.emplace_back();
@@ -49,7 +53,9 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s: %s\n", argv[i], ec.message().c_str());
       return 5;
     }
-    j.session = std::make_unique<session_type>(target, rangeup::file_info{argv[i], j.source.size()}, options);
+    const char* slash = std::strrchr(argv[i], '/');  // the item is named after the file, not its path
+    j.session = std::make_unique<session_type>(target, rangeup::file_info{slash ? slash + 1 : argv[i], j.source.size()},
+                                               options);
     j.session->set_bearer_token(token != nullptr ? token : "");
   }
 
