@@ -43,6 +43,18 @@ inline std::uint64_t missing_bytes(const byte_range* ranges, std::size_t count, 
   return missing;
 }
 
+// The next fragment: from the start of the first missing range, at most
+// `chunk` bytes, never past that range's end or the end of the upload.
+inline result<content_range> first_fragment(const byte_range* ranges, std::size_t count, std::uint64_t total,
+                                            std::uint64_t chunk) noexcept {
+  if (auto ec = validate_ranges(ranges, count, total)) return ec;
+  const byte_range& r = ranges[0];
+  const std::uint64_t end = r.last_byte(total);  // inclusive
+  const std::uint64_t available = end - r.first + 1;
+  const std::uint64_t length = available < chunk ? available : chunk;
+  return content_range{r.first, r.first + length - 1, total};
+}
+
 // Fragments of at most MaxChunk bytes (inclusive), each a multiple of Quantum
 // except where the upload or a closed server range ends.
 template <std::uint64_t MaxChunk, std::uint64_t Quantum, std::uint64_t DefaultChunk>
@@ -74,15 +86,8 @@ class range_planner {
 
   constexpr std::uint64_t chunk_size() const noexcept { return chunk_; }
 
-  // The next fragment: from the start of the first missing range, at most one
-  // chunk, never past that range's end or the end of the upload.
   result<content_range> next(const byte_range* ranges, std::size_t count, std::uint64_t total) const noexcept {
-    if (auto ec = validate_ranges(ranges, count, total)) return ec;
-    const byte_range& r = ranges[0];
-    const std::uint64_t end = r.last_byte(total);  // inclusive
-    const std::uint64_t available = end - r.first + 1;
-    const std::uint64_t length = available < chunk_ ? available : chunk_;
-    return content_range{r.first, r.first + length - 1, total};
+    return first_fragment(ranges, count, total, chunk_);
   }
 
  private:

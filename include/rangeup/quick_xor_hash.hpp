@@ -45,6 +45,15 @@ class quick_xor_hash {
     lane_ = n == 0 ? lane_ : n;
   }
 
+  // Order-free form: XORs data in as input bytes [offset, offset + n). Pieces
+  // that cover the input exactly once give the digest of the whole in any
+  // order (XOR commutes; a byte's lane depends only on its offset). A later
+  // update() continues at offset + n.
+  void update_at(std::uint64_t offset, const void* data, std::size_t n) noexcept {
+    lane_ = static_cast<std::size_t>(offset % lane_count);
+    update(data, n);
+  }
+
   // Writes the 20-byte digest. Does not change the state: more input may follow.
   void finalize(unsigned char (&out)[digest_size]) const noexcept {
     for (auto& b : out) b = 0;

@@ -37,3 +37,4 @@
 #include "rangeup/flavors/drive_item.hpp"
 #include "rangeup/flavors/print_document.hpp"
 #include "rangeup/upload_session.hpp"
+#include "rangeup/adaptive_planner.hpp"

@@ -33,6 +33,8 @@
 #include <cstdint>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
+#include <utility>
 
 #include "rangeup/byte_range.hpp"
 #include "rangeup/clock.hpp"
@@ -46,6 +48,7 @@
 #include "rangeup/http.hpp"
 #include "rangeup/json/builtin_codec.hpp"
 #include "rangeup/location_id.hpp"
+#include "rangeup/adaptive_planner.hpp"
 #include "rangeup/planner.hpp"
 #include "rangeup/result.hpp"
 #include "rangeup/resume_token.hpp"
@@ -54,6 +57,15 @@
 #include "rangeup/url.hpp"
 
 namespace rangeup {
+
+namespace detail {
+// Planners that learn from fragment outcomes (adaptive_planner) have on_fragment().
+template <class P, class = void>
+struct takes_fragment_reports : std::false_type {};
+template <class P>
+struct takes_fragment_reports<P, std::void_t<decltype(std::declval<P&>().on_fragment(fragment_report{}))>>
+    : std::true_type {};
+}  // namespace detail
 
 struct session_options {
   std::uint64_t chunk_size = 0;       // 0 = the planner's default for the flavor
@@ -130,6 +142,7 @@ class upload_session {
     if (next_ != action::create && session_expired(now)) {
       if (!restart(0)) return step::failed(&failure_);
     }
+    sent_at_ = now;
     return emit(next_);
   }
 
@@ -162,7 +175,10 @@ class upload_session {
     if (!is_transient_transport(ec)) return fail(ec, 0);
     // The request may have been processed before the connection went: a PUT
     // whose bytes landed is answered 416 when repeated (see apply_fallback).
-    if (in_flight_ == action::put) put_unanswered_ = true;
+    if (in_flight_ == action::put) {
+      put_unanswered_ = true;
+      report_fragment(now, false);
+    }
     clear_server_error();
     transient(0, {}, now);
   }
@@ -322,6 +338,16 @@ class upload_session {
   }
 
   // ---- responses ---------------------------------------------------------------
+  // Tells a learning planner how the last fragment went.
+  void report_fragment(instant now, bool ok) noexcept {
+    if constexpr (detail::takes_fragment_reports<Planner>::value)
+      planner_.on_fragment(fragment_report{sent_.length(), now - sent_at_, ok});
+    else {
+      (void)now;
+      (void)ok;
+    }
+  }
+
   void on_create_response(const response_view& r, instant now) noexcept {
     if (r.status != 200 && r.status != 201) {
       if (is_2xx(r.status)) return fail(errc::unexpected_status, r.status);
@@ -349,6 +375,8 @@ class upload_session {
   }
 
   void on_put_response(const response_view& r, instant now) noexcept {
+    if (is_2xx(r.status)) report_fragment(now, true);
+    else if (r.status >= 500 || r.status == 429) report_fragment(now, false);
     if (r.status == 416) {
       attempt_ = 0;
       return on_range_not_satisfiable(r);
@@ -423,6 +451,28 @@ class upload_session {
     complete(r);
   }
 
+  // True when text holds the bearer token, the uploadUrl's query, "Bearer " or
+  // an authtoken= / access_token= (ASCII case-insensitive).
+  bool quotes_credential(std::string_view text) const noexcept {
+    const auto contains = [text](std::string_view needle, bool fold) noexcept {
+      if (needle.empty() || needle.size() > text.size()) return false;
+      for (std::size_t at = 0; at + needle.size() <= text.size(); ++at) {
+        std::size_t k = 0;
+        for (; k < needle.size(); ++k) {
+          char c = text[at + k];
+          if (fold && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+          if (c != needle[k]) break;
+        }
+        if (k == needle.size()) return true;
+      }
+      return false;
+    };
+    const std::string_view url = upload_url_.view();
+    const std::size_t q = url.find('?');
+    return contains(bearer_, false) || (q != std::string_view::npos && contains(url.substr(q + 1), false)) ||
+           contains("bearer ", true) || contains("authtoken=", true) || contains("access_token=", true);
+  }
+
   // A status the request cannot succeed with: retry the transient ones, turn
   // the others into a typed failure carrying the server's error.code.
   void on_error_status(const response_view& r, instant now, bool upload_url) noexcept {
@@ -431,6 +481,9 @@ class upload_session {
     if (!r.body.empty() && !Codec::parse_error(r.body, e)) {
       failure_.server_code = e.code;
       failure_.server_message = e.message;
+      // A server may quote the request back; error text must never carry a credential.
+      if (quotes_credential(failure_.server_message.view()))
+        (void)failure_.server_message.assign("<redacted: the message quoted a credential>");
     }
     if (is_transient_status(r.status)) return transient(r.status, r.retry_after, now);
     attempt_ = 0;
@@ -691,6 +744,7 @@ class upload_session {
   bool cancel_requested_ = false;
   bool waiting_ = false;
   instant wait_until_{};
+  instant sent_at_{};  // when the request in flight was handed out
 
   // What the server said: the missing ranges (empty = all received).
   byte_range ranges_[max_expected_ranges] = {};

@@ -2147,6 +2147,15 @@ class quick_xor_hash {
     lane_ = n == 0 ? lane_ : n;
   }
 
+  // Order-free form: XORs data in as input bytes [offset, offset + n). Pieces
+  // that cover the input exactly once give the digest of the whole in any
+  // order (XOR commutes; a byte's lane depends only on its offset). A later
+  // update() continues at offset + n.
+  void update_at(std::uint64_t offset, const void* data, std::size_t n) noexcept {
+    lane_ = static_cast<std::size_t>(offset % lane_count);
+    update(data, n);
+  }
+
   // Writes the 20-byte digest. Does not change the state: more input may follow.
   void finalize(unsigned char (&out)[digest_size]) const noexcept {
     for (auto& b : out) b = 0;
@@ -2343,6 +2352,18 @@ inline std::uint64_t missing_bytes(const byte_range* ranges, std::size_t count, 
   return missing;
 }
 
+// The next fragment: from the start of the first missing range, at most
+// `chunk` bytes, never past that range's end or the end of the upload.
+inline result<content_range> first_fragment(const byte_range* ranges, std::size_t count, std::uint64_t total,
+                                            std::uint64_t chunk) noexcept {
+  if (auto ec = validate_ranges(ranges, count, total)) return ec;
+  const byte_range& r = ranges[0];
+  const std::uint64_t end = r.last_byte(total);  // inclusive
+  const std::uint64_t available = end - r.first + 1;
+  const std::uint64_t length = available < chunk ? available : chunk;
+  return content_range{r.first, r.first + length - 1, total};
+}
+
 // Fragments of at most MaxChunk bytes (inclusive), each a multiple of Quantum
 // except where the upload or a closed server range ends.
 template <std::uint64_t MaxChunk, std::uint64_t Quantum, std::uint64_t DefaultChunk>
@@ -2374,15 +2395,8 @@ class range_planner {
 
   constexpr std::uint64_t chunk_size() const noexcept { return chunk_; }
 
-  // The next fragment: from the start of the first missing range, at most one
-  // chunk, never past that range's end or the end of the upload.
   result<content_range> next(const byte_range* ranges, std::size_t count, std::uint64_t total) const noexcept {
-    if (auto ec = validate_ranges(ranges, count, total)) return ec;
-    const byte_range& r = ranges[0];
-    const std::uint64_t end = r.last_byte(total);  // inclusive
-    const std::uint64_t available = end - r.first + 1;
-    const std::uint64_t length = available < chunk_ ? available : chunk_;
-    return content_range{r.first, r.first + length - 1, total};
+    return first_fragment(ranges, count, total, chunk_);
   }
 
  private:
@@ -2985,9 +2999,119 @@ struct print_document {
 #include <cstdint>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
+#include <utility>
+
+// ---- begin rangeup/adaptive_planner.hpp ----
+// Adaptive fragment size: a Planner policy whose chunk follows measured
+// throughput (grow towards a target time per fragment) and failures (halve
+// after a timeout, drop or 5xx), always a multiple of the quantum.
+//
+// Beyond the Planner concept (planner.hpp) it takes feedback, which
+// upload_session gives to any planner that has the member:
+//   void on_fragment(const fragment_report&) noexcept;
+// Everything is a function of the reports (bytes, elapsed ms from the
+// caller's clock, outcome), so runs are deterministic under a simulator.
+
+#include <cstddef>
+#include <cstdint>
+#include <system_error>
 
 
 namespace rangeup {
+
+// What became of one PUT of a fragment.
+struct fragment_report {
+  std::uint64_t bytes = 0;       // the fragment's length
+  std::int64_t elapsed_ms = 0;   // from sending it to its outcome (the caller's clock)
+  bool ok = false;               // answered 2xx; false: dropped, timed out, 5xx/429
+};
+
+// Chunks between MinChunk and the largest multiple of Quantum not above
+// MaxChunk, starting at StartChunk (or the caller's chunk size).
+template <std::uint64_t MaxChunk, std::uint64_t Quantum, std::uint64_t MinChunk, std::uint64_t StartChunk>
+class adaptive_planner {
+  static_assert(Quantum > 0 && MinChunk % Quantum == 0 && MinChunk > 0, "bad minimum chunk");
+  static_assert(StartChunk % Quantum == 0 && StartChunk >= MinChunk && StartChunk <= MaxChunk, "bad start chunk");
+
+ public:
+  static constexpr std::uint64_t max_chunk = MaxChunk - MaxChunk % Quantum;
+  static constexpr std::uint64_t quantum = Quantum;
+  static constexpr std::uint64_t min_chunk = MinChunk;
+  static constexpr std::uint64_t default_chunk = StartChunk;
+
+  // requested_chunk: where to start (0 = StartChunk), validated like range_planner.
+  std::error_code configure(std::uint64_t /*total*/, std::uint64_t requested_chunk) noexcept {
+    auto c = range_planner<MaxChunk, Quantum, StartChunk>::resolve_chunk(requested_chunk);
+    if (!c) return c.error();
+    chunk_ = clamp(*c);
+    calm_ = 0;
+    return {};
+  }
+
+  // Aim: one fragment takes about this long (default 3 s: long enough that
+  // per-request overhead is small, short enough that a retry costs little).
+  void set_target_ms(std::int64_t ms) noexcept { target_ms_ = ms > 0 ? ms : 1; }
+
+  constexpr std::uint64_t chunk_size() const noexcept { return chunk_; }
+
+  result<content_range> next(const byte_range* ranges, std::size_t count, std::uint64_t total) const noexcept {
+    return first_fragment(ranges, count, total, chunk_);
+  }
+
+  void on_fragment(const fragment_report& f) noexcept {
+    if (!f.ok) {  // smaller pieces lose less to the next failure and finish before timeouts
+      chunk_ = clamp(chunk_ / 2);
+      calm_ = calm_after_failure;
+      return;
+    }
+    // Short fragments (the end of the upload, a closed range) say little about the rate.
+    if (f.bytes < chunk_ / 2 || f.bytes == 0) return;
+    const std::uint64_t ms = f.elapsed_ms > 0 ? static_cast<std::uint64_t>(f.elapsed_ms) : 1;
+    // Bytes the measured rate moves in target_ms; overflow-safe for any realistic sizes.
+    const std::uint64_t ideal = f.bytes / ms * static_cast<std::uint64_t>(target_ms_) +
+                                f.bytes % ms * static_cast<std::uint64_t>(target_ms_) / ms;
+    std::uint64_t next = ideal;
+    if (next > chunk_ * 2) next = chunk_ * 2;  // at most double per step
+    if (next < chunk_ / 2) next = chunk_ / 2;  // at most halve per step
+    if (calm_ != 0) {  // recently failed: do not grow yet
+      --calm_;
+      if (next > chunk_) next = chunk_;
+    }
+    chunk_ = clamp(next);
+  }
+
+ private:
+  static constexpr unsigned calm_after_failure = 2;
+
+  static constexpr std::uint64_t clamp(std::uint64_t c) noexcept {
+    c -= c % Quantum;
+    if (c < MinChunk) return MinChunk;
+    if (c > max_chunk) return max_chunk;
+    return c;
+  }
+
+  std::uint64_t chunk_ = StartChunk;
+  std::int64_t target_ms_ = 3000;
+  unsigned calm_ = 0;  // successes to wait before growing again
+};
+
+// driveItem: 320 KiB quanta, below 60 MiB, starting at 5 MiB.
+using adaptive_drive_planner = adaptive_planner<60 * mebibyte - 1, 327680, 327680, 16 * 327680>;
+
+}  // namespace rangeup
+// ---- end rangeup/adaptive_planner.hpp ----
+
+namespace rangeup {
+
+namespace detail {
+// Planners that learn from fragment outcomes (adaptive_planner) have on_fragment().
+template <class P, class = void>
+struct takes_fragment_reports : std::false_type {};
+template <class P>
+struct takes_fragment_reports<P, std::void_t<decltype(std::declval<P&>().on_fragment(fragment_report{}))>>
+    : std::true_type {};
+}  // namespace detail
 
 struct session_options {
   std::uint64_t chunk_size = 0;       // 0 = the planner's default for the flavor
@@ -3064,6 +3188,7 @@ class upload_session {
     if (next_ != action::create && session_expired(now)) {
       if (!restart(0)) return step::failed(&failure_);
     }
+    sent_at_ = now;
     return emit(next_);
   }
 
@@ -3096,7 +3221,10 @@ class upload_session {
     if (!is_transient_transport(ec)) return fail(ec, 0);
     // The request may have been processed before the connection went: a PUT
     // whose bytes landed is answered 416 when repeated (see apply_fallback).
-    if (in_flight_ == action::put) put_unanswered_ = true;
+    if (in_flight_ == action::put) {
+      put_unanswered_ = true;
+      report_fragment(now, false);
+    }
     clear_server_error();
     transient(0, {}, now);
   }
@@ -3256,6 +3384,16 @@ class upload_session {
   }
 
   // ---- responses ---------------------------------------------------------------
+  // Tells a learning planner how the last fragment went.
+  void report_fragment(instant now, bool ok) noexcept {
+    if constexpr (detail::takes_fragment_reports<Planner>::value)
+      planner_.on_fragment(fragment_report{sent_.length(), now - sent_at_, ok});
+    else {
+      (void)now;
+      (void)ok;
+    }
+  }
+
   void on_create_response(const response_view& r, instant now) noexcept {
     if (r.status != 200 && r.status != 201) {
       if (is_2xx(r.status)) return fail(errc::unexpected_status, r.status);
@@ -3283,6 +3421,8 @@ class upload_session {
   }
 
   void on_put_response(const response_view& r, instant now) noexcept {
+    if (is_2xx(r.status)) report_fragment(now, true);
+    else if (r.status >= 500 || r.status == 429) report_fragment(now, false);
     if (r.status == 416) {
       attempt_ = 0;
       return on_range_not_satisfiable(r);
@@ -3357,6 +3497,28 @@ class upload_session {
     complete(r);
   }
 
+  // True when text holds the bearer token, the uploadUrl's query, "Bearer " or
+  // an authtoken= / access_token= (ASCII case-insensitive).
+  bool quotes_credential(std::string_view text) const noexcept {
+    const auto contains = [text](std::string_view needle, bool fold) noexcept {
+      if (needle.empty() || needle.size() > text.size()) return false;
+      for (std::size_t at = 0; at + needle.size() <= text.size(); ++at) {
+        std::size_t k = 0;
+        for (; k < needle.size(); ++k) {
+          char c = text[at + k];
+          if (fold && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+          if (c != needle[k]) break;
+        }
+        if (k == needle.size()) return true;
+      }
+      return false;
+    };
+    const std::string_view url = upload_url_.view();
+    const std::size_t q = url.find('?');
+    return contains(bearer_, false) || (q != std::string_view::npos && contains(url.substr(q + 1), false)) ||
+           contains("bearer ", true) || contains("authtoken=", true) || contains("access_token=", true);
+  }
+
   // A status the request cannot succeed with: retry the transient ones, turn
   // the others into a typed failure carrying the server's error.code.
   void on_error_status(const response_view& r, instant now, bool upload_url) noexcept {
@@ -3365,6 +3527,9 @@ class upload_session {
     if (!r.body.empty() && !Codec::parse_error(r.body, e)) {
       failure_.server_code = e.code;
       failure_.server_message = e.message;
+      // A server may quote the request back; error text must never carry a credential.
+      if (quotes_credential(failure_.server_message.view()))
+        (void)failure_.server_message.assign("<redacted: the message quoted a credential>");
     }
     if (is_transient_status(r.status)) return transient(r.status, r.retry_after, now);
     attempt_ = 0;
@@ -3625,6 +3790,7 @@ class upload_session {
   bool cancel_requested_ = false;
   bool waiting_ = false;
   instant wait_until_{};
+  instant sent_at_{};  // when the request in flight was handed out
 
   // What the server said: the missing ranges (empty = all received).
   byte_range ranges_[max_expected_ranges] = {};

@@ -44,7 +44,8 @@ struct fake_transport {
     hook_ctx = ctx;
   }
 
-  rangeup::result<rangeup::response_view> perform(const rangeup::request_view& r, rangeup::memory_source&) {
+  template <class Source>
+  rangeup::result<rangeup::response_view> perform(const rangeup::request_view& r, Source&) {
     log.push_back({r.method, std::string(r.url), r.range.first, r.range.last, !r.bearer_token.empty()});
     rangeup::response_view v;
     location.clear();

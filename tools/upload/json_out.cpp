@@ -74,6 +74,12 @@ json_object& json_object::number(const char* k, std::uint64_t value) {
   return *this;
 }
 
+json_object& json_object::boolean(const char* k, bool value) {
+  key(k);
+  text_ += value ? "true" : "false";
+  return *this;
+}
+
 json_object& json_object::real(const char* k, double value) {
   key(k);
   char buf[32];

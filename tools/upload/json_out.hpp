@@ -14,6 +14,7 @@ class json_object {
   json_object& string(const char* key, const std::string& value);
   json_object& number(const char* key, std::uint64_t value);
   json_object& real(const char* key, double value);
+  json_object& boolean(const char* key, bool value);
   std::string str() const { return text_ + "}"; }
 
  private:

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <memory>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -84,6 +85,10 @@ int main(int argc, char** argv) {
   progress_display display(out, style);
   display.start(progress_ptrs);
 
+  // One bucket for the whole run: --limit-rate caps the sum of all files.
+  std::unique_ptr<rangeup::io::rate_limiter> limit;
+  if (opts.limit_rate != 0) limit = std::make_unique<rangeup::io::rate_limiter>(opts.limit_rate);
+
   // Up to --parallel files at once, one thread (and one connection) per file.
   std::vector<job_result> results(n);
   std::atomic<std::size_t> next{0};
@@ -94,7 +99,7 @@ int main(int argc, char** argv) {
         results[i].error = "interrupted before it started";
         continue;
       }
-      results[i] = run_job(opts, opts.jobs[i], token, progress[i], g_interrupted, out);
+      results[i] = run_job(opts, opts.jobs[i], token, progress[i], g_interrupted, out, limit.get());
     }
   };
   const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(opts.parallel, n));
@@ -114,13 +119,13 @@ int main(int argc, char** argv) {
     code = combine(code, r.exit);
     if (r.exit != exit_ok) {
       out.err("rangeup-upload: " + job.file + ": " + r.error);
-      if (opts.json)
-        out.out(json_object()
-                    .string("file", job.file)
-                    .string("target", job.where.text)
-                    .string("error", r.error)
-                    .number("exit", static_cast<std::uint64_t>(r.exit))
-                    .str());
+      if (opts.json) {
+        json_object o;
+        o.string("file", job.file).string("target", job.where.text).string("error", r.error);
+        o.number("exit", static_cast<std::uint64_t>(r.exit));
+        if (!r.quick_xor_hash.empty()) o.string("quickXorHash", r.quick_xor_hash);
+        out.out(o.str());
+      }
       continue;
     }
     if (opts.json) {
@@ -133,6 +138,8 @@ int main(int argc, char** argv) {
                   .number("retries", r.retries)
                   .number("restarts", r.restarts)
                   .real("seconds", r.seconds)
+                  .string("quickXorHash", r.quick_xor_hash)
+                  .boolean("integrity_checked", r.integrity_checked)
                   .str());
     } else {
       std::string line = job.file + ": " + (r.already_done ? "already uploaded (per the resume file)" : "uploaded") +

@@ -14,10 +14,14 @@ const char* const usage_text =
     "  --user ID            use /users/{ID} instead of /me\n"
     "  --token-env NAME     env var holding the bearer token (default GRAPH_TOKEN)\n"
     "  --chunk-size BYTES   K/M/G, KiB/MiB/GiB suffixes (all binary); validated per service\n"
+    "  --chunk-size auto    (drive targets) adapt the fragment size to the measured\n"
+    "                       throughput and failures, in 320 KiB steps below 60 MiB\n"
     "  --conflict fail|replace|rename   (drive targets)\n"
     "  --defer-commit       commit explicitly after the last byte (drive targets)\n"
     "  --resume FILE        keep session state in FILE; rerunning continues the upload\n"
-    "  --limit-rate BYTES   cap the upload rate (bytes per second, suffixes accepted)\n"
+    "  --limit-rate BYTES   cap the upload rate (bytes per second, K/M suffixes); one\n"
+    "                       limit shared by all files of a --parallel run\n"
+    "  --no-verify          skip the QuickXorHash integrity check (drive targets)\n"
     "  --max-retries N      retries of one request on transient failures\n"
     "  --timeout SECONDS    give up on a file after this long\n"
     "  --allow-http         permit http:// to loopback hosts (testing only)\n"
@@ -26,7 +30,8 @@ const char* const usage_text =
     "  --json               print one JSON object per file on stdout\n"
     "  --quiet              no progress output\n"
     "  --help, --version\n"
-    "exit: 0 done, 2 usage, 3 server rejected (4xx), 4 retries exhausted / network, 5 local I/O\n";
+    "exit: 0 done, 2 usage, 3 server rejected (4xx), 4 retries exhausted / network\n"
+    "      / integrity mismatch (the service stored other bytes), 5 local I/O\n";
 
 parse_outcome parse_options(int argc, char** argv, options& out, std::string& error) {
   std::vector<std::string> positional;
@@ -75,6 +80,10 @@ parse_outcome parse_options(int argc, char** argv, options& out, std::string& er
       if (!flag(out.defer_commit)) return parse_outcome::usage_error;
     } else if (arg == "--allow-http") {
       if (!flag(out.allow_http)) return parse_outcome::usage_error;
+    } else if (arg == "--no-verify") {
+      bool off = false;
+      if (!flag(off)) return parse_outcome::usage_error;
+      out.verify = !off;
     } else if (arg == "--json") {
       if (!flag(out.json)) return parse_outcome::usage_error;
     } else if (arg == "--quiet" || arg == "-q") {
@@ -89,7 +98,11 @@ parse_outcome parse_options(int argc, char** argv, options& out, std::string& er
       } else if (arg == "--token-env") {
         if (value.empty()) return bad("needs a variable name");
         out.token_env = value;
+      } else if (arg == "--chunk-size" && value == "auto") {
+        out.chunk_auto = true;
+        out.chunk_size = 0;
       } else if (arg == "--chunk-size") {
+        out.chunk_auto = false;
         const auto v = parse_bytes(value);
         if (!v || *v == 0) return bad("expected a positive byte count such as 4M or 327680");
         out.chunk_size = *v;

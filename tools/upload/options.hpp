@@ -20,10 +20,12 @@ struct options {
   std::string user;                     // empty: /me
   std::string token_env = "GRAPH_TOKEN";
   std::uint64_t chunk_size = 0;         // 0: the flavor's default
+  bool chunk_auto = false;              // --chunk-size auto: adaptive fragments (drive targets)
   std::string conflict;                 // drive: fail | replace | rename (empty: service default)
   bool defer_commit = false;            // drive
   std::string resume_path;
-  std::uint64_t limit_rate = 0;         // bytes/s, 0: unlimited
+  std::uint64_t limit_rate = 0;         // bytes/s, 0: unlimited (one bucket shared by all files)
+  bool verify = true;                   // QuickXorHash integrity check (--no-verify turns it off)
   int max_retries = -1;                 // -1: library default
   std::uint64_t timeout_s = 0;          // overall deadline per file, 0: none
   bool allow_http = false;

@@ -14,6 +14,7 @@
 #include "rangeup/io/blocking_upload.hpp"
 #include "rangeup/io/file_source.hpp"
 #include "rangeup/io/resume_file.hpp"
+#include "rangeup/adaptive_planner.hpp"
 #include "rangeup/upload_session.hpp"
 #include "resume_record.hpp"
 #include "units.hpp"
@@ -65,6 +66,8 @@ int exit_for(const std::error_code& ec, int http_status) {
     case errc::range_not_satisfiable:
     case errc::redirect_refused:
       return exit_rejected;
+    case errc::integrity_mismatch:  // the service stored other bytes than the file's: like a transfer failure
+      return exit_network;
     case errc::unexpected_status:
       return http_status >= 400 && http_status < 500 ? exit_rejected : exit_network;
     default:
@@ -92,6 +95,7 @@ struct context {
   job_progress& progress;
   const std::atomic<bool>& interrupted;
   output& out;
+  rangeup::io::rate_limiter* limit;
   rangeup::io::file_source source;
 };
 
@@ -143,9 +147,9 @@ struct checkpointer {
   static void hook(void* self) noexcept { static_cast<checkpointer*>(self)->save(false); }
 };
 
-template <class Flavor>
+template <class Flavor, class Planner = typename Flavor::default_planner>
 job_result run_flavor(context& ctx, const Flavor& flavor, const rangeup::file_info& info) {
-  using session_t = rangeup::upload_session<Flavor>;
+  using session_t = rangeup::upload_session<Flavor, Planner>;
   const options& o = ctx.opts;
   rangeup::session_options so;
   so.chunk_size = o.chunk_size;
@@ -200,7 +204,6 @@ job_result run_flavor(context& ctx, const Flavor& flavor, const rangeup::file_in
   rangeup::curl::transport_options to;
   to.allow_http = o.allow_http;
   to.ca_file = o.ca_file;
-  to.max_send_speed = o.limit_rate;
   if (o.timeout_s != 0) to.request_timeout_ms = static_cast<long>(o.timeout_s * 1000);
   rangeup::curl::transport transport(to);
 
@@ -220,6 +223,8 @@ job_result run_flavor(context& ctx, const Flavor& flavor, const rangeup::file_in
     static_cast<job_progress*>(p)->in_flight.store(sent, std::memory_order_relaxed);
   };
   uo.send_context = &ctx.progress;
+  uo.verify_integrity = o.verify;
+  uo.rate_limit = ctx.limit;  // paced in the driver, shared by every file (curl's own limit is per handle)
   if (!o.resume_path.empty()) {
     uo.after_exchange = &checkpointer<session_t>::hook;
     uo.exchange_context = &cp;
@@ -232,6 +237,8 @@ job_result run_flavor(context& ctx, const Flavor& flavor, const rangeup::file_in
   r.retries = outcome.stats.retries;
   r.restarts = outcome.stats.restarts;
   r.seconds = outcome.seconds;
+  r.quick_xor_hash = outcome.quick_xor_hash.c_str();
+  r.integrity_checked = outcome.integrity_checked;
   if (outcome) {
     r.id = outcome.result.id.c_str();
     r.name = outcome.result.name.empty() ? std::string(info.name) : std::string(outcome.result.name.c_str());
@@ -250,6 +257,12 @@ job_result run_flavor(context& ctx, const Flavor& flavor, const rangeup::file_in
     r.exit = 130;
     why = o.resume_path.empty() ? "interrupted; upload session deleted"
                                 : "interrupted; rerun the same command to continue";
+  } else if (is_rangeup(outcome.code, errc::integrity_mismatch)) {
+    why = "integrity check failed: the service reports quickXorHash " +
+          std::string(outcome.result.quick_xor_hash.c_str()) + " but the file's bytes hash to " + r.quick_xor_hash +
+          "; the stored item (id " + outcome.result.id.c_str() + ") is not this file, upload it again";
+    r.error = why;
+    return r;
   } else if (is_rangeup(outcome.code, errc::timeout) && f.http_status == 0 && o.timeout_s != 0) {
     why = "gave up after --timeout " + std::to_string(o.timeout_s) + " s";
   }
@@ -279,13 +292,15 @@ rangeup::drive_item::conflict conflict_of(const std::string& s) {
 }  // namespace
 
 job_result run_job(const options& opts, const job_spec& job, const std::string& token, job_progress& progress,
-                   const std::atomic<bool>& interrupted, output& out) {
-  context ctx{opts, job, token, progress, interrupted, out, {}};
+                   const std::atomic<bool>& interrupted, output& out, rangeup::io::rate_limiter* limit) {
+  context ctx{opts, job, token, progress, interrupted, out, limit, {}};
   if (const std::error_code ec = ctx.source.open(job.file.c_str())) {
     if (is_rangeup(ec, errc::invalid_argument)) return failed(exit_local_io, "not a regular file");
     return failed(exit_local_io, std::string("cannot open: ") + std::strerror(ctx.source.os_error()));
   }
   progress.total.store(ctx.source.size());
+  if (opts.chunk_auto && job.where.what != target::kind::drive && job.where.what != target::kind::drive_path)
+    return failed(exit_usage, "--chunk-size auto is only for drive targets");
   const std::string local_name = base_name(job.file);
   const target& t = job.where;
   // drive targets name the item themselves; the others take the local name.
@@ -326,6 +341,7 @@ job_result run_job(const options& opts, const job_spec& job, const std::string& 
       info.name = drive_name;
       f.conflict_behavior = conflict_of(opts.conflict);
       f.defer_commit = opts.defer_commit;
+      if (opts.chunk_auto) return run_flavor<rangeup::drive_item, rangeup::adaptive_drive_planner>(ctx, f, info);
       return run_flavor(ctx, f, info);
     }
     case target::kind::print: {

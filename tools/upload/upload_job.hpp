@@ -10,6 +10,7 @@
 #include "options.hpp"
 #include "output.hpp"
 #include "progress_display.hpp"
+#include "rangeup/io/rate_limiter.hpp"
 
 namespace upload_cli {
 
@@ -25,9 +26,11 @@ struct job_result {
   std::uint32_t retries = 0, restarts = 0;
   double seconds = 0;
   bool already_done = false;  // --resume file recorded a finished upload
+  std::string quick_xor_hash;  // local QuickXorHash (base64) of the bytes sent; empty with --no-verify
+  bool integrity_checked = false;  // compared with the service's hash (drive targets)
 };
 
 job_result run_job(const options& opts, const job_spec& job, const std::string& token, job_progress& progress,
-                   const std::atomic<bool>& interrupted, output& out);
+                   const std::atomic<bool>& interrupted, output& out, rangeup::io::rate_limiter* limit);
 
 }  // namespace upload_cli

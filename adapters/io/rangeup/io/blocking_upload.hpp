@@ -13,6 +13,17 @@
 // it for a later resume) and the outcome is errc::cancelled. options.timeout_ms
 // bounds the whole upload the same way, with errc::timeout.
 //
+// Integrity (options.verify_integrity, on by default): the bytes are hashed
+// with QuickXorHash as the transport reads them (io::hashing_source; no second
+// read of the file except a resumed upload's unsent prefix). The outcome
+// carries the local digest; when the service reports one (driveItem
+// file.hashes.quickXorHash) and it differs, the outcome is
+// errc::integrity_mismatch, with outcome.result holding what the server said.
+//
+// Rate limit (options.rate_limit): reads from the source are paced by a
+// shared io::rate_limiter, in pieces of ~50 ms worth of bytes, so the bytes
+// handed to the transport (retransmits included) follow the limit.
+//
 // Transport: result<response_view> perform(const request_view&, Source&);
 // optionally void set_send_progress(bool (*)(void*, uint64_t, uint64_t) noexcept, void*).
 
@@ -26,7 +37,10 @@
 
 #include "rangeup/clock.hpp"
 #include "rangeup/error.hpp"
+#include "rangeup/fixed_string.hpp"
 #include "rangeup/http.hpp"
+#include "rangeup/io/hashing_source.hpp"
+#include "rangeup/io/rate_limiter.hpp"
 #include "rangeup/step.hpp"
 
 namespace rangeup {
@@ -47,6 +61,10 @@ struct upload_options {
   void (*after_exchange)(void* context) noexcept = nullptr;
   void* exchange_context = nullptr;
   std::int64_t poll_interval_ms = 100;  // how often waits look at the cancel flag
+  // Hash the bytes as they are sent; compare with the service's hash if it has one.
+  bool verify_integrity = true;
+  // Pace the upload through this bucket (may be shared by several uploads); null = unlimited.
+  io::rate_limiter* rate_limit = nullptr;
 };
 
 struct upload_outcome {
@@ -55,6 +73,10 @@ struct upload_outcome {
   failure error;         // when code (error.code == code)
   progress stats;
   double seconds = 0;
+  // verify_integrity: the QuickXorHash (base64) of the source, when the upload
+  // got as far as the service accepting every byte; empty otherwise.
+  fixed_string<32> quick_xor_hash;
+  bool integrity_checked = false;  // the service reported a hash and it was compared
   explicit operator bool() const noexcept { return !code; }
 };
 
@@ -106,6 +128,16 @@ class upload_driver_state {
     stop_started_ = steady_ms();
   }
 
+  // Sleeps until `until` (steady ms) in slices, returning early on cancel/timeout.
+  void sleep_until(std::int64_t until) const noexcept {
+    std::int64_t left = until - steady_ms();
+    while (left > 0 && stop_reason() == errc{}) {
+      const std::int64_t slice = left < o_.poll_interval_ms ? left : o_.poll_interval_ms;
+      std::this_thread::sleep_for(std::chrono::milliseconds(slice));
+      left = until - steady_ms();
+    }
+  }
+
   const upload_options& o_;
   const std::int64_t start_;
   errc stopping_{};
@@ -113,11 +145,38 @@ class upload_driver_state {
   bool aborted_ = false;  // the last request was aborted by on_send_progress
 };
 
+// What the transport reads from: the caller's source, paced by the rate
+// limiter and hashed on the way, each only when asked for.
+template <class Source>
+class driver_source {
+ public:
+  driver_source(Source& inner, const upload_driver_state& st) noexcept : hashing_(inner), st_(st) {}
+
+  std::uint64_t size() const noexcept { return hashing_.size(); }
+
+  result<std::size_t> read_at(std::uint64_t offset, char* out, std::size_t n) noexcept {
+    if (io::rate_limiter* limit = st_.o_.rate_limit) {
+      if (n > limit->piece_size()) n = limit->piece_size();
+      // An upload that is stopping is not paced: its request is about to be aborted.
+      if (st_.stopping_ == errc{}) st_.sleep_until(limit->reserve(n, steady_ms()));
+    }
+    if (st_.o_.verify_integrity) return hashing_.read_at(offset, out, n);
+    return hashing_.inner().read_at(offset, out, n);
+  }
+
+  io::hashing_source<Source>& hashing() noexcept { return hashing_; }
+
+ private:
+  io::hashing_source<Source> hashing_;
+  const upload_driver_state& st_;
+};
+
 }  // namespace detail
 
 template <class Session, class Transport, class Source>
 upload_outcome upload(Session& session, Transport& transport, Source& source, const upload_options& options = {}) {
   detail::upload_driver_state st(options);
+  detail::driver_source<Source> paced(source, st);
   upload_outcome out;
   if (options.observer != nullptr) session.set_observer(options.observer);
   session.set_wall_clock(st.now(), detail::unix_ms());
@@ -153,9 +212,19 @@ upload_outcome upload(Session& session, Transport& transport, Source& source, co
 
     const step s = session.next_step(st.now());
     switch (s.what()) {
-      case step::kind::done:
+      case step::kind::done: {
         out.result = *s.done();
-        return finish({});
+        if (!options.verify_integrity) return finish({});
+        if (const std::error_code ec = paced.hashing().finish()) return finish(ec);
+        char local[quick_xor_hash::base64_length + 1];
+        (void)paced.hashing().hash().finalize_base64(local, sizeof local);
+        (void)out.quick_xor_hash.assign(std::string_view(local));
+        if (out.result.quick_xor_hash.empty()) return finish({});
+        out.integrity_checked = true;
+        if (std::string_view(out.result.quick_xor_hash.c_str()) == std::string_view(local)) return finish({});
+        out.error.http_status = out.result.http_status;
+        return finish(make_error_code(errc::integrity_mismatch));
+      }
       case step::kind::failed:
         out.error = *s.failed();
         if (st.stopping_ != errc{}) {  // the session's "cancelled" says less than why we stopped
@@ -164,18 +233,12 @@ upload_outcome upload(Session& session, Transport& transport, Source& source, co
         }
         return finish(out.error.code);
       case step::kind::wait: {
-        const std::int64_t until = s.wait_until()->ms;
-        std::int64_t left = until - detail::steady_ms();
-        while (left > 0 && st.stop_reason() == errc{}) {
-          const std::int64_t slice = left < options.poll_interval_ms ? left : options.poll_interval_ms;
-          std::this_thread::sleep_for(std::chrono::milliseconds(slice));
-          left = until - detail::steady_ms();
-        }
+        st.sleep_until(s.wait_until()->ms);
         break;
       }
       case step::kind::send: {
         st.aborted_ = false;
-        auto r = transport.perform(*s.request(), source);
+        auto r = transport.perform(*s.request(), paced);
         if (options.on_send != nullptr) options.on_send(options.send_context, 0);
         if (st.aborted_ && st.stopping_ == errc{}) {
           // Aborted mid-request by cancel/timeout: the answer no longer matters.
