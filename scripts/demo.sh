@@ -42,7 +42,8 @@ LOCAL_SHA=$(sha256sum "$FILE" | cut -d' ' -f1)
 echo "file: $FILE (64 MiB, sha256 $LOCAL_SHA)"
 
 # The progress bar shows when stderr is a terminal; plain progress lines otherwise.
-RESULT=$(GRAPH_TOKEN=demo "$UPLOAD" --allow-http --graph-base "$URL/v1.0" --json \
+# --limit-rate keeps loopback slow enough (~3 s) for the progress to be seen.
+RESULT=$(GRAPH_TOKEN=local-emulator-token "$UPLOAD" --allow-http --graph-base "$URL/v1.0" --json --limit-rate 24M \
   "$FILE" "message:AAMkADI5MAAIT3drCAAA=")
 ID=$(printf '%s' "$RESULT" | grep -o '"id":"[^"]*"' | cut -d'"' -f4)
 echo "attachment id: $ID"
