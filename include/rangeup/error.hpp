@@ -53,6 +53,8 @@ enum class errc : int {
   session_expired,          // expirationDateTime passed
   integrity_mismatch,       // server hash differs from the bytes we sent
   cancelled,                // the caller cancelled the upload
+  completion_unknown,       // the answer to the last request was lost and the session has ended:
+                            // the upload may have completed; uploading again could add a second copy
 };
 
 class error_category_impl final : public std::error_category {
@@ -103,6 +105,9 @@ class error_category_impl final : public std::error_category {
       case errc::session_expired: return "upload session expired";
       case errc::integrity_mismatch: return "integrity check failed: server hash differs";
       case errc::cancelled: return "cancelled";
+      case errc::completion_unknown:
+        return "the answer to the final request was lost and the session has ended: the upload may have "
+               "completed (check before uploading again)";
     }
     return "unknown rangeup error";
   }

@@ -15,6 +15,11 @@
 //    sent before, is refused too). Then the upload continues from there.
 //  - 404 on uploadUrl, or an expired session (when a wall clock was given):
 //    a fresh session from byte 0, at most options.max_restarts times.
+//    Except when the answer to the request that would have finished the
+//    upload was lost (or unreadable): then the session most likely ended
+//    because it completed, and the Flavor's after_lost_final policy decides
+//    (look the item up, restart, or fail with completion_unknown) so that no
+//    second copy is created.
 //  - 400/401/403/409/412/413: a typed failure with the server's error.code.
 //  - a server that contradicts itself (ranges past the end, going backwards
 //    after a PUT, no progress for options.max_stalls answers in a row):
@@ -64,6 +69,17 @@ template <class P, class = void>
 struct takes_fragment_reports : std::false_type {};
 template <class P>
 struct takes_fragment_reports<P, std::void_t<decltype(std::declval<P&>().on_fragment(fragment_report{}))>>
+    : std::true_type {};
+// Flavors that say what to do after a lost final answer (flavor.hpp: after_lost_final).
+template <class F, class = void>
+struct has_lost_final_policy : std::false_type {};
+template <class F>
+struct has_lost_final_policy<F, std::void_t<decltype(std::declval<const F&>().lost_final_policy())>>
+    : std::true_type {};
+template <class F, class = void>
+struct has_item_url : std::false_type {};
+template <class F>
+struct has_item_url<F, std::void_t<decltype(std::declval<const F&>().item_url(std::string_view{}))>>
     : std::true_type {};
 }  // namespace detail
 
@@ -162,6 +178,7 @@ class upload_session {
       case action::put: return on_put_response(r, now);
       case action::status: return on_status_response(r, now);
       case action::commit: return on_commit_response(r, now);
+      case action::look_up: return on_look_up_response(r, now);
       case action::cancel: return;
     }
   }
@@ -178,7 +195,9 @@ class upload_session {
     if (in_flight_ == action::put) {
       put_unanswered_ = true;
       report_fragment(now, false);
+      if (missing_bytes(ranges_, range_count_, total_) == sent_.length()) final_unanswered_ = true;
     }
+    if (in_flight_ == action::commit) final_unanswered_ = true;
     clear_server_error();
     transient(0, {}, now);
   }
@@ -249,7 +268,7 @@ class upload_session {
   }
 
  private:
-  enum class action : unsigned char { create, put, status, commit, cancel };
+  enum class action : unsigned char { create, put, status, commit, cancel, look_up };
   enum class phase : unsigned char { ready, awaiting, done, failed };
   // fresh: a freshly created session's ranges; after_put: a PUT's answer (may not go
   // backwards); resync: a status answer (may); guess: our own inference,
@@ -331,6 +350,11 @@ class upload_session {
         req_.method = http_method::delete_;
         req_.url = upload_url_.view();
         break;
+      case action::look_up:  // a Graph request, not an uploadUrl one: it carries the token
+        req_.method = http_method::get;
+        req_.url = item_url();
+        req_.bearer_token = bearer_;
+        break;
     }
     in_flight_ = a;
     phase_ = phase::awaiting;
@@ -381,7 +405,7 @@ class upload_session {
       attempt_ = 0;
       return on_range_not_satisfiable(r);
     }
-    if (r.status == 404) return restart_after_404();
+    if (r.status == 404) return session_gone();
     if (!is_2xx(r.status)) return on_error_status(r, now, true);
     attempt_ = 0;
     if (Flavor::is_final_status(r.status) && r.status != Flavor::intermediate_status) {
@@ -439,16 +463,35 @@ class upload_session {
       first_status_after_restore_ = false;
       return apply_fallback(false);
     }
-    if (r.status == 404) return restart_after_404();
+    if (r.status == 404) return session_gone();
     on_error_status(r, now, true);
   }
 
   void on_commit_response(const response_view& r, instant now) noexcept {
-    if (r.status == 404) return restart_after_404();
+    if (r.status == 404) return session_gone();
     if (!is_2xx(r.status)) return on_error_status(r, now, true);
     attempt_ = 0;
     if (!Flavor::is_final_status(r.status)) return fail(errc::unexpected_status, r.status);
     complete(r);
+  }
+
+  // GET of the item a lost final request may have created (look_up policy).
+  void on_look_up_response(const response_view& r, instant now) noexcept {
+    if (r.status == 404) return (void)restart(404);  // not there: the upload did not finish
+    if (r.status != 200) return on_error_status(r, now, false);
+    const std::error_code ec =
+        r.body_truncated ? make_error_code(errc::malformed_json) : Codec::parse_drive_item(r.body, item_);
+    if (ec == errc::malformed_json) {  // a GET is safe to repeat
+      clear_server_error();
+      return transient(r.status, r.retry_after, now);
+    }
+    attempt_ = 0;
+    if (ec || item_.id.empty()) return fail(errc::malformed_response, r.status);
+    // Another size: not what our upload would have created (the item was
+    // there before; our final request did not land): upload again, and the
+    // service answers what it thinks of the name.
+    if (!item_.has_size || item_.size != total_) return (void)restart(404);
+    adopt_item(r.status);
   }
 
   // True when text holds the bearer token, the uploadUrl's query, "Bearer " or
@@ -616,6 +659,7 @@ class upload_session {
     }
     for (std::size_t i = 0; i < count; ++i) ranges_[i] = ranges[i];
     range_count_ = count;
+    final_unanswered_ = false;  // the session is alive and still missing bytes
     note_confirmed();
     return {};
   }
@@ -654,26 +698,63 @@ class upload_session {
   }
 
   void complete(const response_view& r) noexcept {
-    result_ = upload_result{};
-    result_.http_status = r.status;
-    result_.size = total_;
     if (Flavor::result_kind == final_result::location_id) {
+      result_ = upload_result{};
+      result_.http_status = r.status;
+      result_.size = total_;
       if (attachment_id_from_location(r.location, result_.id)) return fail(errc::malformed_response, r.status);
-    } else {
-      if (r.body_truncated || Codec::parse_drive_item(r.body, item_) || item_.id.empty())
-        return fail(errc::malformed_response, r.status);
-      // A service that stored a different number of bytes did not store ours.
-      if (item_.has_size && item_.size != total_) return fail(errc::integrity_mismatch, r.status);
-      result_.id = item_.id;
-      result_.name = item_.name;
-      result_.quick_xor_hash = item_.quick_xor_hash;
+      return finish();
     }
+    if (r.body_truncated || Codec::parse_drive_item(r.body, item_) || item_.id.empty()) {
+      if (may_look_up()) {  // the item exists but its answer is unreadable: ask for it
+        final_unanswered_ = true;
+        next_ = action::look_up;
+        return;
+      }
+      return fail(errc::malformed_response, r.status);
+    }
+    // A service that stored a different number of bytes did not store ours.
+    if (item_.has_size && item_.size != total_) return fail(errc::integrity_mismatch, r.status);
+    adopt_item(r.status);
+  }
+
+  // The final result from a driveItem / printDocument in item_.
+  void adopt_item(int status) noexcept {
+    result_ = upload_result{};
+    result_.http_status = status;
+    result_.size = total_;
+    result_.id = item_.id;
+    result_.name = item_.name;
+    result_.quick_xor_hash = item_.quick_xor_hash;
+    finish();
+  }
+
+  void finish() noexcept {
     range_count_ = 0;
+    final_unanswered_ = false;
     note_confirmed();
     phase_ = phase::done;
   }
 
-  void restart_after_404() noexcept { (void)restart(404); }
+  after_lost_final lost_final_policy() const noexcept {
+    if constexpr (detail::has_lost_final_policy<Flavor>::value) return flavor_.lost_final_policy();
+    return after_lost_final::report;  // the safe default: never risk a second copy
+  }
+  bool may_look_up() const noexcept { return lost_final_policy() == after_lost_final::look_up && !item_url().empty(); }
+  std::string_view item_url() const noexcept {
+    if constexpr (detail::has_item_url<Flavor>::value) return flavor_.item_url(create_url_.view());
+    return {};
+  }
+
+  // 404 on uploadUrl: the session ended. A fresh one, unless the request
+  // that would have finished the upload went unanswered: then it most
+  // likely ended because that request completed it.
+  void session_gone() noexcept {
+    if (!final_unanswered_ || lost_final_policy() == after_lost_final::restart) return (void)restart(404);
+    if (!may_look_up()) return fail(errc::completion_unknown, 404);
+    attempt_ = 0;
+    next_ = action::look_up;
+  }
 
   // A fresh session from byte 0 (404 on uploadUrl, expiry). False when the
   // restart budget is spent (the session has then failed).
@@ -683,6 +764,7 @@ class upload_session {
       return false;
     }
     ++progress_.restarts;
+    final_unanswered_ = false;
     upload_url_.clear();
     have_expiry_ = false;
     range_count_ = 0;
@@ -751,6 +833,7 @@ class upload_session {
   std::size_t range_count_ = 0;
   content_range sent_{};           // the last PUT's range
   bool put_unanswered_ = false;    // ... was sent before and got no answer (it may have landed)
+  bool final_unanswered_ = false;  // the request that would finish the upload got no answer
   byte_range fallback_ranges_[max_expected_ranges] = {};
   std::size_t fallback_count_ = 0;
   bool fallback_landed_ = false;

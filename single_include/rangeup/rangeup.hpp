@@ -137,6 +137,8 @@ enum class errc : int {
   session_expired,          // expirationDateTime passed
   integrity_mismatch,       // server hash differs from the bytes we sent
   cancelled,                // the caller cancelled the upload
+  completion_unknown,       // the answer to the last request was lost and the session has ended:
+                            // the upload may have completed; uploading again could add a second copy
 };
 
 class error_category_impl final : public std::error_category {
@@ -187,6 +189,9 @@ class error_category_impl final : public std::error_category {
       case errc::session_expired: return "upload session expired";
       case errc::integrity_mismatch: return "integrity check failed: server hash differs";
       case errc::cancelled: return "cancelled";
+      case errc::completion_unknown:
+        return "the answer to the final request was lost and the session has ended: the upload may have "
+               "completed (check before uploading again)";
     }
     return "unknown rangeup error";
   }
@@ -2664,6 +2669,9 @@ inline std::error_code parse_resume_token(std::string_view token, resume_state& 
 //   std::size_t create_headers(header_field* out, std::size_t capacity) const noexcept;
 //   template <class Codec> result<std::size_t> create_body(const file_info&, char*, std::size_t) const noexcept;
 //   bool deferred_commit() const noexcept;         // POST uploadUrl after the last byte
+// and optionally
+//   after_lost_final lost_final_policy() const noexcept;  // default: after_lost_final::report
+//   std::string_view item_url(std::string_view create_url) const noexcept;  // for after_lost_final::look_up
 
 #include <cstddef>
 #include <cstdint>
@@ -2683,6 +2691,16 @@ enum class status_query : unsigned char {
 enum class final_result : unsigned char {
   location_id,  // Location: .../Attachments('ID') or .../Attachments/ID
   document,     // JSON body with id (and name, size, quickXorHash)
+};
+
+// The answer to the request that would finish the upload (the last range's
+// PUT, or the deferred commit) was lost, and the uploadUrl then answers 404:
+// the session ended, most likely because that request completed it. What may
+// the session do without risking a second copy?
+enum class after_lost_final : unsigned char {
+  restart,  // upload again: it replaces what the lost request created
+  look_up,  // GET item_url() with the bearer token: adopt the item if it is there with our size, else restart
+  report,   // fail with errc::completion_unknown: uploading again would add a second copy
 };
 
 namespace detail {
@@ -2907,6 +2925,27 @@ struct drive_item {
     return Codec::write_create_body(body, out, capacity);
   }
   bool deferred_commit() const noexcept { return defer_commit; }
+
+  // Under "fail" (and when unspecified) an item at our path after our session
+  // ended is the one our lost last request created; "replace" makes another
+  // upload harmless; under "rename" our item may carry another name.
+  after_lost_final lost_final_policy() const noexcept {
+    switch (conflict_behavior) {
+      case conflict::replace: return after_lost_final::restart;
+      case conflict::rename: return after_lost_final::report;
+      case conflict::fail:
+      case conflict::unspecified: break;
+    }
+    return after_lost_final::look_up;
+  }
+
+  // The item the upload creates: the create URL without ":/createUploadSession"
+  // (.../items/{parent}:/{name} or .../root:/{path}).
+  static std::string_view item_url(std::string_view create_url) noexcept {
+    constexpr std::string_view suffix = ":/createUploadSession";
+    if (create_url.size() <= suffix.size() || create_url.substr(create_url.size() - suffix.size()) != suffix) return {};
+    return create_url.substr(0, create_url.size() - suffix.size());
+  }
 };
 
 }  // namespace rangeup
@@ -2960,6 +2999,9 @@ struct print_document {
     return Codec::write_create_body(rangeup::create_body{"properties", m, n, nullptr, 0}, out, capacity);
   }
   bool deferred_commit() const noexcept { return false; }
+  // The document is addressed by its id: uploading it again replaces its
+  // content rather than adding a second document.
+  after_lost_final lost_final_policy() const noexcept { return after_lost_final::restart; }
 };
 
 }  // namespace rangeup
@@ -2981,6 +3023,11 @@ struct print_document {
 //    sent before, is refused too). Then the upload continues from there.
 //  - 404 on uploadUrl, or an expired session (when a wall clock was given):
 //    a fresh session from byte 0, at most options.max_restarts times.
+//    Except when the answer to the request that would have finished the
+//    upload was lost (or unreadable): then the session most likely ended
+//    because it completed, and the Flavor's after_lost_final policy decides
+//    (look the item up, restart, or fail with completion_unknown) so that no
+//    second copy is created.
 //  - 400/401/403/409/412/413: a typed failure with the server's error.code.
 //  - a server that contradicts itself (ranges past the end, going backwards
 //    after a PUT, no progress for options.max_stalls answers in a row):
@@ -3111,6 +3158,17 @@ struct takes_fragment_reports : std::false_type {};
 template <class P>
 struct takes_fragment_reports<P, std::void_t<decltype(std::declval<P&>().on_fragment(fragment_report{}))>>
     : std::true_type {};
+// Flavors that say what to do after a lost final answer (flavor.hpp: after_lost_final).
+template <class F, class = void>
+struct has_lost_final_policy : std::false_type {};
+template <class F>
+struct has_lost_final_policy<F, std::void_t<decltype(std::declval<const F&>().lost_final_policy())>>
+    : std::true_type {};
+template <class F, class = void>
+struct has_item_url : std::false_type {};
+template <class F>
+struct has_item_url<F, std::void_t<decltype(std::declval<const F&>().item_url(std::string_view{}))>>
+    : std::true_type {};
 }  // namespace detail
 
 struct session_options {
@@ -3208,6 +3266,7 @@ class upload_session {
       case action::put: return on_put_response(r, now);
       case action::status: return on_status_response(r, now);
       case action::commit: return on_commit_response(r, now);
+      case action::look_up: return on_look_up_response(r, now);
       case action::cancel: return;
     }
   }
@@ -3224,7 +3283,9 @@ class upload_session {
     if (in_flight_ == action::put) {
       put_unanswered_ = true;
       report_fragment(now, false);
+      if (missing_bytes(ranges_, range_count_, total_) == sent_.length()) final_unanswered_ = true;
     }
+    if (in_flight_ == action::commit) final_unanswered_ = true;
     clear_server_error();
     transient(0, {}, now);
   }
@@ -3295,7 +3356,7 @@ class upload_session {
   }
 
  private:
-  enum class action : unsigned char { create, put, status, commit, cancel };
+  enum class action : unsigned char { create, put, status, commit, cancel, look_up };
   enum class phase : unsigned char { ready, awaiting, done, failed };
   // fresh: a freshly created session's ranges; after_put: a PUT's answer (may not go
   // backwards); resync: a status answer (may); guess: our own inference,
@@ -3377,6 +3438,11 @@ class upload_session {
         req_.method = http_method::delete_;
         req_.url = upload_url_.view();
         break;
+      case action::look_up:  // a Graph request, not an uploadUrl one: it carries the token
+        req_.method = http_method::get;
+        req_.url = item_url();
+        req_.bearer_token = bearer_;
+        break;
     }
     in_flight_ = a;
     phase_ = phase::awaiting;
@@ -3427,7 +3493,7 @@ class upload_session {
       attempt_ = 0;
       return on_range_not_satisfiable(r);
     }
-    if (r.status == 404) return restart_after_404();
+    if (r.status == 404) return session_gone();
     if (!is_2xx(r.status)) return on_error_status(r, now, true);
     attempt_ = 0;
     if (Flavor::is_final_status(r.status) && r.status != Flavor::intermediate_status) {
@@ -3485,16 +3551,35 @@ class upload_session {
       first_status_after_restore_ = false;
       return apply_fallback(false);
     }
-    if (r.status == 404) return restart_after_404();
+    if (r.status == 404) return session_gone();
     on_error_status(r, now, true);
   }
 
   void on_commit_response(const response_view& r, instant now) noexcept {
-    if (r.status == 404) return restart_after_404();
+    if (r.status == 404) return session_gone();
     if (!is_2xx(r.status)) return on_error_status(r, now, true);
     attempt_ = 0;
     if (!Flavor::is_final_status(r.status)) return fail(errc::unexpected_status, r.status);
     complete(r);
+  }
+
+  // GET of the item a lost final request may have created (look_up policy).
+  void on_look_up_response(const response_view& r, instant now) noexcept {
+    if (r.status == 404) return (void)restart(404);  // not there: the upload did not finish
+    if (r.status != 200) return on_error_status(r, now, false);
+    const std::error_code ec =
+        r.body_truncated ? make_error_code(errc::malformed_json) : Codec::parse_drive_item(r.body, item_);
+    if (ec == errc::malformed_json) {  // a GET is safe to repeat
+      clear_server_error();
+      return transient(r.status, r.retry_after, now);
+    }
+    attempt_ = 0;
+    if (ec || item_.id.empty()) return fail(errc::malformed_response, r.status);
+    // Another size: not what our upload would have created (the item was
+    // there before; our final request did not land): upload again, and the
+    // service answers what it thinks of the name.
+    if (!item_.has_size || item_.size != total_) return (void)restart(404);
+    adopt_item(r.status);
   }
 
   // True when text holds the bearer token, the uploadUrl's query, "Bearer " or
@@ -3662,6 +3747,7 @@ class upload_session {
     }
     for (std::size_t i = 0; i < count; ++i) ranges_[i] = ranges[i];
     range_count_ = count;
+    final_unanswered_ = false;  // the session is alive and still missing bytes
     note_confirmed();
     return {};
   }
@@ -3700,26 +3786,63 @@ class upload_session {
   }
 
   void complete(const response_view& r) noexcept {
-    result_ = upload_result{};
-    result_.http_status = r.status;
-    result_.size = total_;
     if (Flavor::result_kind == final_result::location_id) {
+      result_ = upload_result{};
+      result_.http_status = r.status;
+      result_.size = total_;
       if (attachment_id_from_location(r.location, result_.id)) return fail(errc::malformed_response, r.status);
-    } else {
-      if (r.body_truncated || Codec::parse_drive_item(r.body, item_) || item_.id.empty())
-        return fail(errc::malformed_response, r.status);
-      // A service that stored a different number of bytes did not store ours.
-      if (item_.has_size && item_.size != total_) return fail(errc::integrity_mismatch, r.status);
-      result_.id = item_.id;
-      result_.name = item_.name;
-      result_.quick_xor_hash = item_.quick_xor_hash;
+      return finish();
     }
+    if (r.body_truncated || Codec::parse_drive_item(r.body, item_) || item_.id.empty()) {
+      if (may_look_up()) {  // the item exists but its answer is unreadable: ask for it
+        final_unanswered_ = true;
+        next_ = action::look_up;
+        return;
+      }
+      return fail(errc::malformed_response, r.status);
+    }
+    // A service that stored a different number of bytes did not store ours.
+    if (item_.has_size && item_.size != total_) return fail(errc::integrity_mismatch, r.status);
+    adopt_item(r.status);
+  }
+
+  // The final result from a driveItem / printDocument in item_.
+  void adopt_item(int status) noexcept {
+    result_ = upload_result{};
+    result_.http_status = status;
+    result_.size = total_;
+    result_.id = item_.id;
+    result_.name = item_.name;
+    result_.quick_xor_hash = item_.quick_xor_hash;
+    finish();
+  }
+
+  void finish() noexcept {
     range_count_ = 0;
+    final_unanswered_ = false;
     note_confirmed();
     phase_ = phase::done;
   }
 
-  void restart_after_404() noexcept { (void)restart(404); }
+  after_lost_final lost_final_policy() const noexcept {
+    if constexpr (detail::has_lost_final_policy<Flavor>::value) return flavor_.lost_final_policy();
+    return after_lost_final::report;  // the safe default: never risk a second copy
+  }
+  bool may_look_up() const noexcept { return lost_final_policy() == after_lost_final::look_up && !item_url().empty(); }
+  std::string_view item_url() const noexcept {
+    if constexpr (detail::has_item_url<Flavor>::value) return flavor_.item_url(create_url_.view());
+    return {};
+  }
+
+  // 404 on uploadUrl: the session ended. A fresh one, unless the request
+  // that would have finished the upload went unanswered: then it most
+  // likely ended because that request completed it.
+  void session_gone() noexcept {
+    if (!final_unanswered_ || lost_final_policy() == after_lost_final::restart) return (void)restart(404);
+    if (!may_look_up()) return fail(errc::completion_unknown, 404);
+    attempt_ = 0;
+    next_ = action::look_up;
+  }
 
   // A fresh session from byte 0 (404 on uploadUrl, expiry). False when the
   // restart budget is spent (the session has then failed).
@@ -3729,6 +3852,7 @@ class upload_session {
       return false;
     }
     ++progress_.restarts;
+    final_unanswered_ = false;
     upload_url_.clear();
     have_expiry_ = false;
     range_count_ = 0;
@@ -3797,6 +3921,7 @@ class upload_session {
   std::size_t range_count_ = 0;
   content_range sent_{};           // the last PUT's range
   bool put_unanswered_ = false;    // ... was sent before and got no answer (it may have landed)
+  bool final_unanswered_ = false;  // the request that would finish the upload got no answer
   byte_range fallback_ranges_[max_expected_ranges] = {};
   std::size_t fallback_count_ = 0;
   bool fallback_landed_ = false;

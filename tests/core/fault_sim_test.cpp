@@ -48,6 +48,7 @@ bool acceptable_failure(const std::error_code& ec) {
     case errc::malformed_response:    // a truncated final driveItem: complete, but no id to report
     case errc::range_not_satisfiable: // 416s with no way to learn the server's position
     case errc::protocol_violation:    // e.g. a double fault made the server look inconsistent
+    case errc::completion_unknown:    // an attachment's final answer lost: it landed, its id is unknown
       return true;
     default:
       return false;
@@ -85,6 +86,9 @@ schedule_result run_schedule(const Flavor& flavor, sim_config cfg, std::uint64_t
   CHECK_MESSAGE(!out.step_limit, "the run did not end within the step budget");
   CHECK_MESSAGE(server.violations == 0, server.last_violation);
   CHECK(server.items_corrupt == 0);
+  // Never a second copy: a lost final answer is looked up or reported, not
+  // uploaded again (print documents are replaced by a second upload).
+  if (cfg.kind != sim_kind::print) CHECK(server.items_completed <= 1);
   CHECK_FALSE(obs.backwards);
   // Budget: restarts x attempts x fragments bound the requests; virtual time
   // is bounded by the retry budget per streak.
@@ -214,13 +218,20 @@ TEST_CASE("fault simulator: every fault kind alone, on every request index, ends
         }
         CHECK_MESSAGE(server.violations == 0, server.last_violation);
         CHECK(server.items_corrupt == 0);
-        // A single fault is always survivable, except a truncated final
-        // document (the item exists, its id is unreadable): a typed error.
-        const bool final_document_truncated = (f == fault::truncate_body || f == fault::truncate_flagged) &&
-                                              (cfg.kind == sim_kind::drive || cfg.kind == sim_kind::print) &&
-                                              server.items_completed == 1 && !out.done;
-        if (final_document_truncated) {
+        // A single fault is always survivable, except where the final answer
+        // is lost or unreadable and the item cannot be looked up: a truncated
+        // printDocument (its id is unreadable), and an attachment whose final
+        // answer was lost (it landed; its id is unknown; another upload would
+        // attach it twice). The driveItem is looked up by path instead.
+        const bool final_fault = server.items_completed == 1 && !out.done;
+        const bool truncated = f == fault::truncate_body || f == fault::truncate_flagged;
+        const bool lost = f == fault::drop_after || f == fault::timeout_after;
+        CHECK(server.items_completed + server.items_corrupt <= (cfg.kind == sim_kind::print ? 2u : 1u));
+        if (final_fault && truncated && cfg.kind == sim_kind::print) {
           CHECK(out.failure.code == errc::malformed_response);
+        } else if (final_fault && lost && (cfg.kind == sim_kind::outlook || cfg.kind == sim_kind::todo)) {
+          CHECK(out.failure.code == errc::completion_unknown);
+          CHECK(out.failure.http_status == 404);
         } else {
           CHECK_MESSAGE(out.done, out.failure.code.message());
           if (out.done) CHECK(out.result.id == std::string_view(server.last_item_id));

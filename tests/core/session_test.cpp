@@ -545,6 +545,192 @@ TEST_CASE("§1.4 404 on uploadUrl: recreate the session and restart from byte 0,
   CHECK(f->http_status == 404);
 }
 
+// ---- the answer to the request that would finish the upload is lost --------------------
+// The server completed the upload and closed the session; the repeated
+// request meets 404. Restarting would attach the file twice (Outlook, To Do)
+// or hit 409 nameAlreadyExists (driveItem under "fail").
+
+namespace {
+constexpr std::string_view drive_create =
+    R"({"uploadUrl":"https://up.example/d/1?authtoken=x","expirationDateTime":"2030-01-01T00:00:00Z"})";
+constexpr std::string_view drive_item_json =
+    R"({"id":"01ITEM","name":"report 2024.bin","size":983040,"file":{"hashes":{"quickXorHash":"AAAA"}}})";
+
+// Runs a 3-fragment driveItem upload to its last PUT, drops that PUT's
+// answer, and answers the repeated PUT with 404.
+void lose_final_drive_answer(drive_session& s) {
+  s.set_bearer_token("tok");
+  expect_create(s, drive_create, 200);
+  for (int i = 0; i < 2; ++i) {
+    expect_request(s, i);
+    const std::string next = R"({"nextExpectedRanges":[")" + std::to_string((i + 1) * Q) + R"(-"]})";
+    s.on_response(reply(202, next), rangeup::instant{i});
+  }
+  auto last = expect_request(s, 3);
+  CHECK(last.content_range == "bytes 655360-983039/983040");
+  s.on_transport_error(rangeup::errc::connection_dropped, rangeup::instant{4});
+  const rangeup::step w = s.next_step(rangeup::instant{4});
+  REQUIRE(w.wait_until());
+  auto again = expect_request(s, w.wait_until()->ms);
+  CHECK(again.content_range == last.content_range);
+  s.on_response(reply(404, R"({"error":{"code":"itemNotFound"}})"), rangeup::instant{w.wait_until()->ms});
+}
+}  // namespace
+
+TEST_CASE("lost final answer, driveItem: GET the item by path (with the token) and adopt it") {
+  drive_session s(drive_target(), {"ignored", 3 * Q}, small_chunks(Q));
+  lose_final_drive_answer(s);
+  auto get = expect_request(s, 10000);
+  CHECK(get.method == rangeup::http_method::get);
+  CHECK(get.url == "https://graph.microsoft.com/v1.0/me/drive/items/01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K:/report%202024.bin");
+  CHECK(get.bearer == "tok");  // a Graph request, not an uploadUrl one
+  s.on_response(reply(200, drive_item_json), rangeup::instant{10001});
+  const rangeup::step done = s.next_step(rangeup::instant{10001});
+  REQUIRE(done.done());
+  CHECK(done.done()->id == "01ITEM");
+  CHECK(done.done()->quick_xor_hash == "AAAA");
+  CHECK(done.done()->size == 3 * Q);
+  CHECK(s.progress_info().restarts == 0);
+  CHECK(s.progress_info().confirmed_bytes == 3 * Q);
+}
+
+TEST_CASE("lost final answer, driveItem: no item at the path (or another size) means it did not land: restart") {
+  for (const std::string_view answer : {std::string_view(R"({"error":{"code":"itemNotFound"}})"),
+                                        std::string_view(R"({"id":"OLD","name":"x","size":5})")}) {
+    CAPTURE(answer);
+    drive_session s(drive_target(), {"ignored", 3 * Q}, small_chunks(Q));
+    lose_final_drive_answer(s);
+    expect_request(s, 10000);  // the look-up
+    s.on_response(reply(answer.find("OLD") != answer.npos ? 200 : 404, answer), rangeup::instant{10001});
+    auto create = expect_request(s, 10001);
+    CHECK(create.method == rangeup::http_method::post);
+    CHECK(create.url.find("createUploadSession") != std::string::npos);
+    CHECK(s.progress_info().restarts == 1);
+  }
+}
+
+TEST_CASE("lost final answer, driveItem: a look-up that fails transiently is repeated; 401 is typed") {
+  drive_session s(drive_target(), {"ignored", 3 * Q}, small_chunks(Q));
+  s.retry().seed(3);
+  lose_final_drive_answer(s);
+  auto get = expect_request(s, 10000);
+  s.on_response(reply(503, {}, {}, "1"), rangeup::instant{10000});
+  const rangeup::step w = s.next_step(rangeup::instant{10000});
+  REQUIRE(w.wait_until());
+  auto get2 = expect_request(s, w.wait_until()->ms);
+  CHECK(get2.url == get.url);
+  s.on_response(reply(200, R"({"id":"01ITEM","name":"r)"), rangeup::instant{w.wait_until()->ms});  // cut short
+  const rangeup::step w2 = s.next_step(rangeup::instant{w.wait_until()->ms});
+  REQUIRE(w2.wait_until());
+  expect_request(s, w2.wait_until()->ms);
+  s.on_response(reply(401, R"({"error":{"code":"InvalidAuthenticationToken"}})"), rangeup::instant{w2.wait_until()->ms});
+  const auto* f = expect_failed(s, w2.wait_until()->ms);
+  CHECK(f->code == errc::unauthorized);
+  CHECK(f->server_code == "InvalidAuthenticationToken");
+}
+
+TEST_CASE("lost final answer, driveItem: 'replace' uploads again, 'rename' reports completion_unknown") {
+  rangeup::drive_item replace = drive_target();
+  replace.conflict_behavior = rangeup::drive_item::conflict::replace;
+  drive_session a(replace, {"ignored", 3 * Q}, small_chunks(Q));
+  lose_final_drive_answer(a);
+  CHECK(expect_request(a, 10000).method == rangeup::http_method::post);  // a harmless second upload
+  CHECK(a.progress_info().restarts == 1);
+
+  rangeup::drive_item rename = drive_target();
+  rename.conflict_behavior = rangeup::drive_item::conflict::rename;
+  drive_session b(rename, {"ignored", 3 * Q}, small_chunks(Q));
+  lose_final_drive_answer(b);
+  const auto* f = expect_failed(b, 10000);
+  CHECK(f->code == errc::completion_unknown);
+  CHECK(f->http_status == 404);
+}
+
+TEST_CASE("lost final answer, Outlook: completion_unknown, never a second attachment") {
+  outlook_session s(outlook_target, {"a", 200}, small_chunks(100));
+  s.set_bearer_token("tok");
+  expect_create(s, create_body);
+  expect_request(s);
+  s.on_response(reply(200, R"({"NextExpectedRanges":["100"]})"), rangeup::instant{1});
+  expect_request(s, 1);  // 100-199: the final range
+  s.on_transport_error(rangeup::errc::timeout, rangeup::instant{2});
+  const rangeup::step w = s.next_step(rangeup::instant{2});
+  REQUIRE(w.wait_until());
+  expect_request(s, w.wait_until()->ms);
+  s.on_response(reply(404), rangeup::instant{w.wait_until()->ms});
+  const auto* f = expect_failed(s, w.wait_until()->ms);
+  CHECK(f->code == errc::completion_unknown);
+  CHECK(s.progress_info().restarts == 0);
+
+  // A lost answer to a range that is NOT the last one: 404 is a plain expiry.
+  outlook_session m(outlook_target, {"a", 300}, small_chunks(100));
+  expect_create(m, create_body);
+  expect_request(m);
+  m.on_transport_error(rangeup::errc::connection_dropped, rangeup::instant{1});
+  const rangeup::step w2 = m.next_step(rangeup::instant{1});
+  REQUIRE(w2.wait_until());
+  expect_request(m, w2.wait_until()->ms);
+  m.on_response(reply(404), rangeup::instant{w2.wait_until()->ms});
+  CHECK(expect_request(m, w2.wait_until()->ms).method == rangeup::http_method::post);
+  CHECK(m.progress_info().restarts == 1);
+}
+
+TEST_CASE("lost final answer: the session answering with ranges again clears the suspicion") {
+  outlook_session s(outlook_target, {"a", 200}, small_chunks(100));
+  expect_create(s, create_body);
+  expect_request(s);
+  s.on_response(reply(200, R"({"NextExpectedRanges":["100"]})"), rangeup::instant{1});
+  expect_request(s, 1);
+  s.on_transport_error(rangeup::errc::connection_dropped, rangeup::instant{2});
+  const rangeup::step w = s.next_step(rangeup::instant{2});
+  REQUIRE(w.wait_until());
+  expect_request(s, w.wait_until()->ms);
+  // The server still misses bytes from 50 on (it lost some): alive, not finished.
+  s.on_response(reply(416, R"({"error":{"code":"invalidRange"}})"), rangeup::instant{w.wait_until()->ms});
+  auto get = expect_request(s, w.wait_until()->ms);
+  CHECK(get.method == rangeup::http_method::get);
+  s.on_response(reply(200, R"({"NextExpectedRanges":["150"]})"), rangeup::instant{w.wait_until()->ms});
+  expect_request(s, w.wait_until()->ms);  // 150-199
+  s.on_response(reply(404), rangeup::instant{w.wait_until()->ms});
+  CHECK(expect_request(s, w.wait_until()->ms).method == rangeup::http_method::post);  // a plain restart
+}
+
+TEST_CASE("driveItem: an unreadable final driveItem is looked up instead of failing") {
+  drive_session s(drive_target(), {"ignored", Q}, small_chunks(Q));
+  s.set_bearer_token("tok");
+  expect_create(s, drive_create, 200);
+  expect_request(s);
+  s.on_response(reply(201, R"({"id":"01IT)"), rangeup::instant{1});
+  auto get = expect_request(s, 1);
+  CHECK(get.method == rangeup::http_method::get);
+  CHECK(get.bearer == "tok");
+  s.on_response(reply(200, R"({"id":"01ITEM","name":"report 2024.bin","size":327680})"), rangeup::instant{2});
+  const rangeup::step done = s.next_step(rangeup::instant{2});
+  REQUIRE(done.done());
+  CHECK(done.done()->id == "01ITEM");
+  CHECK(done.done()->http_status == 200);
+}
+
+TEST_CASE("driveItem deferCommit: a lost commit answer is looked up") {
+  rangeup::drive_item d = drive_target();
+  d.defer_commit = true;
+  drive_session s(d, {"ignored", Q}, small_chunks(Q));
+  s.set_bearer_token("tok");
+  expect_create(s, drive_create, 200);
+  expect_request(s);
+  s.on_response(reply(202, R"({"nextExpectedRanges":[]})"), rangeup::instant{1});
+  auto commit = expect_request(s, 1);
+  CHECK(commit.method == rangeup::http_method::post);
+  s.on_transport_error(rangeup::errc::connection_dropped, rangeup::instant{2});
+  const rangeup::step w = s.next_step(rangeup::instant{2});
+  REQUIRE(w.wait_until());
+  CHECK(expect_request(s, w.wait_until()->ms).method == rangeup::http_method::post);  // the commit again
+  s.on_response(reply(404), rangeup::instant{w.wait_until()->ms});
+  auto get = expect_request(s, w.wait_until()->ms);
+  CHECK(get.method == rangeup::http_method::get);
+  CHECK(get.bearer == "tok");
+}
+
 TEST_CASE("§1.4 401/403/409/412/400/413 on uploadUrl: typed errors with the server's error.code") {
   struct row {
     int status;
@@ -661,8 +847,17 @@ TEST_CASE("a final driveItem of another size is an integrity error, never succes
   drive_session s2(drive_target(), {"a", 10});
   expect_create(s2, R"({"uploadUrl":"https://up.example/d/1"})", 200);
   expect_request(s2);
-  s2.on_response(reply(201, R"({"name":"a","size":10})"), rangeup::instant{0});  // no id
-  CHECK(expect_failed(s2)->code == errc::malformed_response);
+  s2.on_response(reply(201, R"({"name":"a","size":10})"), rangeup::instant{0});  // no id: ask for the item
+  CHECK(expect_request(s2).method == rangeup::http_method::get);
+  s2.on_response(reply(200, R"({"id":"X","name":"a","size":9})"), rangeup::instant{0});  // not ours: upload again
+  CHECK(expect_request(s2).method == rangeup::http_method::post);
+
+  // A printDocument cannot be looked up: no id is a typed error.
+  rangeup::upload_session<rangeup::print_document> p(print_target, {"a", 10});
+  expect_create(p, R"({"uploadUrl":"https://up.example/p/1"})", 200);
+  expect_request(p);
+  p.on_response(reply(201, R"({"documentName":"a","size":10})"), rangeup::instant{0});
+  CHECK(expect_failed(p)->code == errc::malformed_response);
 }
 
 TEST_CASE("a 'complete' answer before the last bytes were sent is a protocol violation") {

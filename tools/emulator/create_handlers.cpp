@@ -61,16 +61,19 @@ std::shared_ptr<session> service::new_session(flavor fl, const route& r) {
   return s;
 }
 
-reply service::create(const request_head& head, const route& r, const std::string& body) {
+std::optional<reply> service::check_bearer(const request_head& head) {
   const std::string bearer = "Bearer ";
   const std::string auth = head.authorization.value_or("");
   const std::string token = auth.compare(0, bearer.size(), bearer) == 0 ? auth.substr(bearer.size()) : "";
-  if (token.empty() || (!opt_.token.empty() && token != opt_.token)) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return violation(401, "create_unauthorized",
-                     head.authorization ? "bearer token not accepted" : "Authorization: Bearer header missing",
-                     "InvalidAuthenticationToken");
-  }
+  if (!token.empty() && (opt_.token.empty() || token == opt_.token)) return std::nullopt;
+  std::lock_guard<std::mutex> lock(mutex_);
+  return violation(401, "create_unauthorized",
+                   head.authorization ? "bearer token not accepted" : "Authorization: Bearer header missing",
+                   "InvalidAuthenticationToken");
+}
+
+reply service::create(const request_head& head, const route& r, const std::string& body) {
+  if (auto refused = check_bearer(head)) return *refused;
   switch (r.fl) {
     case flavor::message:
     case flavor::event:
@@ -169,6 +172,18 @@ reply service::create_print(const route& r, const std::string& body) {
                          {"expirationDateTime", iso8601(s->expires, 7)},
                          {"nextExpectedRanges", json::array{"0-" + std::to_string(size - 1)}}};
   return reply{200, {}, to_text(out)};
+}
+
+// GET .../drive/items/{parent}:/{path} or .../drive/root:/{path}: the item
+// stored under that name (what a client asks after losing a final answer).
+reply service::get_drive_item(const request_head& head, const route& r) {
+  if (auto refused = check_bearer(head)) return *refused;
+  std::lock_guard<std::mutex> lock(mutex_);
+  count("item_gets");
+  const auto name = drive_names_.find(drive_key(r.parent_key, r.drive_name));
+  if (name == drive_names_.end())
+    return reply{404, {}, error_body("itemNotFound", "no item named " + r.drive_name + " under " + r.parent_key)};
+  return drive_item_reply(drive_items_.at(name->second), 200);
 }
 
 }  // namespace emu

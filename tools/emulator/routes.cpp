@@ -47,12 +47,15 @@ std::vector<std::string> split(const std::string& path) {
 // rest: what follows ".../drive/" or "/drives/{id}/".
 bool classify_drive(const std::string& rest, route& r) {
   const std::string colon_suffix = std::string(":/") + create_suffix;
+  // Without the suffix (and with or without a closing ':'): the item itself.
+  const bool item = !ends_with(rest, create_suffix);
+  const std::size_t cut = item ? (ends_with(rest, ":") ? 1 : 0) : colon_suffix.size();
   std::string parent, path;
-  if (starts_with(rest, "root:/") && ends_with(rest, colon_suffix)) {
+  if (starts_with(rest, "root:/") && (item || ends_with(rest, colon_suffix))) {
     parent = "root";
-    path = rest.substr(6, rest.size() - 6 - colon_suffix.size());
-  } else if (starts_with(rest, "items/") && ends_with(rest, colon_suffix)) {
-    const auto inner = rest.substr(6, rest.size() - 6 - colon_suffix.size());
+    path = rest.substr(6, rest.size() - 6 - cut);
+  } else if (starts_with(rest, "items/") && (item || ends_with(rest, colon_suffix)) && rest.find(":/") != std::string::npos) {
+    const auto inner = rest.substr(6, rest.size() - 6 - cut);
     const auto sep = inner.find(":/");
     if (sep == std::string::npos) return false;
     parent = percent_decode(inner.substr(0, sep));
@@ -71,7 +74,7 @@ bool classify_drive(const std::string& rest, route& r) {
   r.drive_name = slash == std::string::npos ? path : path.substr(slash + 1);
   r.parent_key = slash == std::string::npos ? parent : parent + "/" + path.substr(0, slash);
   if (r.drive_name.empty() || parent.empty()) return false;
-  r.kind = route::create;
+  r.kind = item ? route::item : route::create;
   r.fl = flavor::drive;
   return true;
 }

@@ -10,7 +10,9 @@ enum class flavor { message, event, todo, drive, print };
 const char* flavor_name(flavor f);
 
 struct route {
-  enum kind_t { not_found, create, upload, report, sink, shutdown } kind = not_found;
+  // item: GET of a driveItem by path (parent_key + drive_name), as clients do
+  // after losing the answer to an upload's last request.
+  enum kind_t { not_found, create, upload, report, sink, shutdown, item } kind = not_found;
   flavor fl = flavor::message;
   std::string user;  // "me" or the {id} of /users/{id}
   // message/event: owner = item id. todo: owner = list id, owner2 = task id.

@@ -13,7 +13,7 @@ service::service(const options& opt, std::string store_dir)
       ids_(std::random_device{}()),
       last_request_(sys_clock::now()) {
   for (const char* c : {"requests", "creates", "puts", "faults_injected", "bytes_received", "violations", "completed",
-                        "deletes", "status_gets", "commits", "sink_bytes", "ranges_already_received"})
+                        "deletes", "status_gets", "commits", "sink_bytes", "ranges_already_received", "item_gets"})
     counters_[c] = 0;
 }
 
@@ -32,7 +32,7 @@ sys_clock::time_point service::last_request() const {
 reply service::handle(const request_head& head, const route& r, const std::string& body) {
   const auto wrong_method = [&] {
     reply rep{405, {}, error_body("methodNotAllowed", head.method + " is not allowed here")};
-    rep.headers.emplace_back("Allow", r.kind == route::report ? "GET" : "POST");
+    rep.headers.emplace_back("Allow", r.kind == route::report || r.kind == route::item ? "GET" : "POST");
     return rep;
   };
   switch (r.kind) {
@@ -42,6 +42,7 @@ reply service::handle(const request_head& head, const route& r, const std::strin
       request_stop();
       return reply{200, {}, "{}"};
     case route::create: return head.method == "POST" ? create(head, r, body) : wrong_method();
+    case route::item: return head.method == "GET" ? get_drive_item(head, r) : wrong_method();
     case route::upload: return session_request(head, r);
     case route::sink:  // PUT is streamed by the server; other methods land here
       return wrong_method();

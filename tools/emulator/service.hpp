@@ -97,6 +97,8 @@ class service {
  private:
   // create_handlers.cpp
   reply create(const request_head& head, const route& r, const std::string& body);
+  reply get_drive_item(const request_head& head, const route& r);
+  std::optional<reply> check_bearer(const request_head& head);  // a 401 unless the bearer token is right
   reply create_attachment(const route& r, const std::string& body);
   reply create_drive(const request_head& head, const route& r, const std::string& body);
   reply create_print(const route& r, const std::string& body);
@@ -109,6 +111,7 @@ class service {
   std::string next_range_text(const session& s) const;
   reply complete(session& s, const file_digests& d);      // caller holds mutex_
   reply commit_drive(session& s, const file_digests& d);  // caller holds mutex_
+  reply drive_item_reply(const drive_item& item, unsigned status) const;
   file_digests digest_part(const session& s) const;       // no lock: the session is busy
   void drop_session(const std::string& id);               // caller holds mutex_
   std::shared_ptr<session> find_live(const route& r, reply& error);  // caller holds mutex_

@@ -282,16 +282,20 @@ reply service::commit_drive(session& s, const file_digests& dig) {
   target->etag = "\"{" + target->id + "}," + std::to_string(++sequence_) + "\"";
   files_.push_back(stored_file{target->id, "drive", target->name, dig.sha256, dig.quick_xor, path, dig.size});
   count("completed");
-  std::string reported = dig.quick_xor;
-  if (opt_.corrupt_hash && !reported.empty()) reported[0] = reported[0] == 'A' ? 'B' : 'A';
-  const json::object out{{"id", target->id},
-                         {"name", target->name},
-                         {"size", dig.size},
-                         {"eTag", target->etag},
-                         {"file", json::object{{"hashes", json::object{{"quickXorHash", reported}}}}}};
   drop_session(s.id);
-  reply rep{created ? 201u : 200u, {}, to_text(out)};
-  rep.headers.emplace_back("ETag", target->etag);
+  return drive_item_reply(*target, created ? 201u : 200u);
+}
+
+reply service::drive_item_reply(const drive_item& item, unsigned status) const {
+  std::string reported = item.quick_xor;
+  if (opt_.corrupt_hash && !reported.empty()) reported[0] = reported[0] == 'A' ? 'B' : 'A';
+  const json::object out{{"id", item.id},
+                         {"name", item.name},
+                         {"size", item.size},
+                         {"eTag", item.etag},
+                         {"file", json::object{{"hashes", json::object{{"quickXorHash", reported}}}}}};
+  reply rep{status, {}, to_text(out)};
+  rep.headers.emplace_back("ETag", item.etag);
   return rep;
 }
 

@@ -88,6 +88,27 @@ struct drive_item {
     return Codec::write_create_body(body, out, capacity);
   }
   bool deferred_commit() const noexcept { return defer_commit; }
+
+  // Under "fail" (and when unspecified) an item at our path after our session
+  // ended is the one our lost last request created; "replace" makes another
+  // upload harmless; under "rename" our item may carry another name.
+  after_lost_final lost_final_policy() const noexcept {
+    switch (conflict_behavior) {
+      case conflict::replace: return after_lost_final::restart;
+      case conflict::rename: return after_lost_final::report;
+      case conflict::fail:
+      case conflict::unspecified: break;
+    }
+    return after_lost_final::look_up;
+  }
+
+  // The item the upload creates: the create URL without ":/createUploadSession"
+  // (.../items/{parent}:/{name} or .../root:/{path}).
+  static std::string_view item_url(std::string_view create_url) noexcept {
+    constexpr std::string_view suffix = ":/createUploadSession";
+    if (create_url.size() <= suffix.size() || create_url.substr(create_url.size() - suffix.size()) != suffix) return {};
+    return create_url.substr(0, create_url.size() - suffix.size());
+  }
 };
 
 }  // namespace rangeup

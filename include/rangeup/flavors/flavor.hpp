@@ -14,6 +14,9 @@
 //   std::size_t create_headers(header_field* out, std::size_t capacity) const noexcept;
 //   template <class Codec> result<std::size_t> create_body(const file_info&, char*, std::size_t) const noexcept;
 //   bool deferred_commit() const noexcept;         // POST uploadUrl after the last byte
+// and optionally
+//   after_lost_final lost_final_policy() const noexcept;  // default: after_lost_final::report
+//   std::string_view item_url(std::string_view create_url) const noexcept;  // for after_lost_final::look_up
 
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +44,16 @@ enum class status_query : unsigned char {
 enum class final_result : unsigned char {
   location_id,  // Location: .../Attachments('ID') or .../Attachments/ID
   document,     // JSON body with id (and name, size, quickXorHash)
+};
+
+// The answer to the request that would finish the upload (the last range's
+// PUT, or the deferred commit) was lost, and the uploadUrl then answers 404:
+// the session ended, most likely because that request completed it. What may
+// the session do without risking a second copy?
+enum class after_lost_final : unsigned char {
+  restart,  // upload again: it replaces what the lost request created
+  look_up,  // GET item_url() with the bearer token: adopt the item if it is there with our size, else restart
+  report,   // fail with errc::completion_unknown: uploading again would add a second copy
 };
 
 namespace detail {

@@ -48,6 +48,9 @@ struct print_document {
     return Codec::write_create_body(rangeup::create_body{"properties", m, n, nullptr, 0}, out, capacity);
   }
   bool deferred_commit() const noexcept { return false; }
+  // The document is addressed by its id: uploading it again replaces its
+  // content rather than adding a second document.
+  after_lost_final lost_final_policy() const noexcept { return after_lost_final::restart; }
 };
 
 }  // namespace rangeup

@@ -169,10 +169,12 @@ class sim_server {
   std::uint32_t items_completed = 0;  // items committed with bytes equal to the source
   std::uint32_t items_corrupt = 0;    // items committed with other bytes (must stay 0)
   char last_item_id[64] = {};
+  char last_item_hash[32] = {};
   std::uint32_t violations = 0;       // requests a strict server rejects as client bugs
   char last_violation[160] = {};
   std::uint32_t ahead_rejections = 0;  // fragments past a gap, refused with 416
   std::uint32_t creates = 0, puts = 0, gets = 0, deletes = 0, commits = 0;
+  std::uint32_t look_ups = 0;  // GETs of the driveItem by path (after a lost final answer)
   std::uint64_t bytes_received = 0;
 
   std::size_t log_size() const { return log_size_ < log_capacity ? log_size_ : log_capacity; }
@@ -224,6 +226,7 @@ class sim_server {
         status_ = 404;
         return json_error("itemNotFound");
       }
+      if (req.method == rangeup::http_method::get) return look_up(req);
       return create(req, now_ms);
     }
     if (!req.bearer_token.empty()) return violation("Authorization sent to an uploadUrl", 401);
@@ -359,20 +362,37 @@ class sim_server {
                             last_item_id);
       return;
     }
-    char hash[32] = "";
+    last_item_hash[0] = '\0';
     if (cfg_.store_bytes) {
       rangeup::quick_xor_hash h;
       h.update(s.bytes.data(), static_cast<std::size_t>(cfg_.size));
-      (void)h.finalize_base64(hash, sizeof hash);
+      (void)h.finalize_base64(last_item_hash, sizeof last_item_hash);
     }
     if (cfg_.kind == sim_kind::drive)
-      body_len_ = fmt(body_, sizeof body_,
-                      "{\"id\":\"%s\",\"name\":\"file.bin\",\"size\":%llu,\"file\":{\"mimeType\":\"application/"
-                      "octet-stream\",\"hashes\":{\"quickXorHash\":\"%s\"}}}",
-                      last_item_id, static_cast<unsigned long long>(cfg_.size), hash);
+      drive_item_body();
     else
       body_len_ = fmt(body_, sizeof body_, "{\"id\":\"%s\",\"documentName\":\"doc.pdf\",\"size\":%llu}", last_item_id,
                       static_cast<unsigned long long>(cfg_.size));
+  }
+
+  void drive_item_body() {
+    body_len_ = fmt(body_, sizeof body_,
+                    "{\"id\":\"%s\",\"name\":\"file.bin\",\"size\":%llu,\"file\":{\"mimeType\":\"application/"
+                    "octet-stream\",\"hashes\":{\"quickXorHash\":\"%s\"}}}",
+                    last_item_id, static_cast<unsigned long long>(cfg_.size), last_item_hash);
+  }
+
+  // GET {graph}/.../items/{parent}:/{name}: the driveItem, if one completed.
+  void look_up(const rangeup::request_view& req) {
+    ++look_ups;
+    if (req.bearer_token != cfg_.token) return violation("item lookup without the bearer token", 401);
+    if (cfg_.kind != sim_kind::drive) return violation("item lookup for a flavor without items", 400);
+    if (items_completed + items_corrupt == 0) {
+      status_ = 404;
+      return json_error("itemNotFound");
+    }
+    status_ = 200;
+    drive_item_body();
   }
 
   // The flavor's own way of saying what is missing.
