@@ -8,6 +8,7 @@ packages=(
   doctest-dev libcurl4-openssl-dev libboost1.81-dev nlohmann-json3-dev libssl-dev libbenchmark-dev
   libclang-rt-14-dev   # libFuzzer + sanitizer runtimes for clang
   curl openssl         # tests: baseline client, self-signed certificates
+  valgrind             # tests/valgrind: the CLI cases under memcheck
   python3              # scripts/amalgamate.py, README/example checks
   time jq gnuplot-nox  # benchmarks/e2e/run.sh (peak RSS, JSON, plots)
 )
