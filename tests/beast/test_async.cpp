@@ -6,10 +6,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -298,5 +300,201 @@ TEST_CASE("cancellation slot: mid-request and mid-wait cancels DELETE the sessio
     }
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(7));  // not the 10 s Retry-After
     CHECK(counter(emutest::get_report(emu.base()), "deletes") == 1);
+  }
+}
+
+// --- parity with rangeup::upload (adapters/io): integrity, hooks, outcome, rate limit, timeout ---
+
+namespace {
+
+struct hook_counts {
+  std::uint64_t largest_sent = 0;
+  int zero_reports = 0;
+  int exchanges = 0;
+};
+
+rangeup::beast::upload_options counted(hook_counts& h, rangeup::upload_outcome& out) {
+  auto o = loopback_upload();
+  o.on_send = [](void* c, std::uint64_t sent) noexcept {
+    auto& counts = *static_cast<hook_counts*>(c);
+    if (sent == 0) ++counts.zero_reports;
+    if (sent > counts.largest_sent) counts.largest_sent = sent;
+  };
+  o.send_context = &h;
+  o.after_exchange = [](void* c) noexcept { ++static_cast<hook_counts*>(c)->exchanges; };
+  o.exchange_context = &h;
+  o.outcome = &out;
+  return o;
+}
+
+// One drive upload of `data` on its own io_context; (error, result).
+std::pair<std::error_code, rangeup::upload_result> drive_upload(const std::string& graph, const std::string& data,
+                                                                const char* name,
+                                                                const rangeup::beast::upload_options& o) {
+  rangeup::memory_source source(data.data(), data.size());
+  net::io_context io;
+  auto session = make_session(drive_target(graph), name, data.size(), 327680);
+  std::pair<std::error_code, rangeup::upload_result> out{rangeup::errc::invalid_argument, {}};
+  rangeup::beast::async_upload(io, *session, source, o, [&](std::error_code ec, rangeup::upload_result r) {
+    out.first = ec;
+    out.second = r;
+  });
+  run_bounded(io);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("async_upload verifies the driveItem quickXorHash and fills the outcome" * doctest::timeout(60)) {
+  const std::string data = test_bytes(327680 * 3 + 11, 77);
+  hook_counts hooks;
+  rangeup::upload_outcome out;
+  SUBCASE("hashes agree") {
+    emutest::emulator_process emu(emulator_args());
+    REQUIRE(emu.started());
+    const auto r = drive_upload(emu.base() + "/v1.0", data, "verified.bin", counted(hooks, out));
+    REQUIRE_MESSAGE(!r.first, r.first.message());
+    CHECK(out.code == r.first);
+    CHECK(out.integrity_checked);
+    CHECK_FALSE(out.quick_xor_hash.empty());
+    CHECK(std::string(out.quick_xor_hash.c_str()) == r.second.quick_xor_hash.c_str());
+    CHECK(out.result.size == data.size());
+    CHECK(out.stats.confirmed_bytes == data.size());
+    CHECK(out.seconds > 0);
+    CHECK(hooks.largest_sent == 327680);           // a whole fragment's progress was reported
+    CHECK(hooks.exchanges == 5);                   // create + 4 PUTs
+    CHECK(hooks.zero_reports == hooks.exchanges);  // reset after each request
+  }
+  SUBCASE("the service reports another hash: integrity_mismatch") {
+    emutest::emulator_process emu({"--retry-after", "0", "--corrupt-hash"});
+    REQUIRE(emu.started());
+    const std::string graph = emu.base() + "/v1.0";
+    const auto r = drive_upload(graph, data, "corrupted.bin", counted(hooks, out));
+    CHECK(r.first == rangeup::errc::integrity_mismatch);
+    CHECK(out.code == rangeup::errc::integrity_mismatch);
+    CHECK(out.integrity_checked);
+    CHECK_FALSE(r.second.id.empty());  // what the service said stays readable
+    CHECK(std::string(out.quick_xor_hash.c_str()) != r.second.quick_xor_hash.c_str());
+    // Turned off, the same upload succeeds and computes no digest.
+    auto o = counted(hooks, out);
+    o.verify_integrity = false;
+    out = rangeup::upload_outcome{};
+    const auto unchecked = drive_upload(graph, data, "unchecked.bin", o);
+    CHECK_MESSAGE(!unchecked.first, unchecked.first.message());
+    CHECK_FALSE(out.integrity_checked);
+    CHECK(out.quick_xor_hash.empty());
+  }
+}
+
+TEST_CASE("a shared rate limiter paces concurrent async uploads on one thread" * doctest::timeout(60)) {
+  emutest::emulator_process emu(emulator_args());
+  REQUIRE(emu.started());
+  const std::string graph = emu.base() + "/v1.0";
+  const std::string a = test_bytes(400000, 5), b = test_bytes(400000, 6);
+  rangeup::memory_source sa(a.data(), a.size()), sb(b.data(), b.size());
+  auto first = make_session(outlook_target(graph), "paced-a.bin", a.size(), 256 * 1024);
+  auto second = make_session(outlook_target(graph), "paced-b.bin", b.size(), 256 * 1024);
+  rangeup::io::rate_limiter limit(800000);  // 800 kB/s for both: 800 kB take about 1 s
+  auto o = loopback_upload();
+  o.rate_limit = &limit;
+  net::io_context io;
+  // The thread is never put to sleep: a 20 ms ticker keeps running meanwhile.
+  net::steady_timer ticker(io);
+  int ticks = 0, done = 0;
+  std::function<void()> tick = [&] {
+    ticker.expires_after(std::chrono::milliseconds(20));
+    ticker.async_wait([&](boost::system::error_code ec) {
+      if (ec || done == 2) return;
+      ++ticks;
+      tick();
+    });
+  };
+  tick();
+  std::error_code ea = rangeup::errc::invalid_argument, eb = rangeup::errc::invalid_argument;
+  const auto start = std::chrono::steady_clock::now();
+  rangeup::beast::async_upload(io, *first, sa, o, [&](std::error_code ec, rangeup::upload_result) { ea = ec, ++done; });
+  rangeup::beast::async_upload(io, *second, sb, o, [&](std::error_code ec, rangeup::upload_result) { eb = ec, ++done; });
+  run_bounded(io);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  CHECK_MESSAGE(!ea, ea.message());
+  CHECK_MESSAGE(!eb, eb.message());
+  // The bucket starts empty and both draw from it: at least ~0.9 s for 800 kB.
+  CHECK(elapsed >= std::chrono::milliseconds(850));
+  CHECK(ticks >= 20);  // ~45 expected: timers, not sleeps, did the waiting
+  const auto report = emutest::get_report(emu.base());
+  CHECK(landed_sha256(report, "paced-a.bin") == sha256_hex(a));
+  CHECK(landed_sha256(report, "paced-b.bin") == sha256_hex(b));
+}
+
+namespace {
+
+struct stalled_outcome {
+  std::error_code error;
+  std::chrono::milliseconds took{0};
+  std::uint64_t deletes = 0;
+};
+
+// A drive upload whose 2nd PUT the emulator answers only after 5 s, stopped
+// by what `o` or `signal` (emitted after 800 ms, when given) asks for.
+stalled_outcome stalled_upload(const char* name, const rangeup::beast::upload_options& o,
+                               net::cancellation_signal* signal = nullptr) {
+  const std::string data = test_bytes(327680 * 4, 88);
+  emutest::emulator_process emu({"--retry-after", "0", "--slow-ms", "5000", "--faults", "slow@2"});
+  REQUIRE(emu.started());
+  const std::string graph = emu.base() + "/v1.0";
+  rangeup::memory_source source(data.data(), data.size());
+  net::io_context io;
+  auto session = make_session(drive_target(graph), name, data.size(), 327680);
+  stalled_outcome out;
+  net::steady_timer later(io, std::chrono::milliseconds(800));
+  if (signal != nullptr) later.async_wait([&](boost::system::error_code) { signal->emit(net::cancellation_type::terminal); });
+  const auto start = std::chrono::steady_clock::now();
+  auto done = [&](std::error_code ec, rangeup::upload_result) { out.error = ec; };
+  if (signal != nullptr) rangeup::beast::async_upload(io, *session, source, o, net::bind_cancellation_slot(signal->slot(), done));
+  else rangeup::beast::async_upload(io, *session, source, o, done);
+  run_bounded(io);
+  out.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  out.deletes = counter(emutest::get_report(emu.base()), "deletes");
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("async_upload's timeout and cancel flag stop a stalled upload; delete_on_cancel=false keeps the session" *
+          doctest::timeout(60)) {
+  SUBCASE("timeout_ms: errc::timeout, session DELETEd") {
+    auto o = loopback_upload();
+    o.timeout_ms = 1000;
+    rangeup::upload_outcome report;
+    o.outcome = &report;
+    const stalled_outcome r = stalled_upload("timed-out.bin", o);
+    CHECK(r.error == rangeup::errc::timeout);
+    CHECK(report.code == rangeup::errc::timeout);
+    CHECK(r.took < std::chrono::milliseconds(4000));  // not the 5 s stall
+    CHECK(r.deletes == 1);
+  }
+  SUBCASE("cancel_flag set by another thread: polled, errc::cancelled, session DELETEd") {
+    std::atomic<bool> flag{false};
+    auto o = loopback_upload();
+    o.cancel_flag = &flag;
+    o.poll_interval_ms = 50;
+    std::thread setter([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(800));
+      flag = true;
+    });
+    const stalled_outcome r = stalled_upload("flagged.bin", o);
+    setter.join();
+    CHECK(r.error == rangeup::errc::cancelled);
+    CHECK(r.took < std::chrono::milliseconds(4000));
+    CHECK(r.deletes == 1);
+  }
+  SUBCASE("cancelled with delete_on_cancel = false: no DELETE") {
+    auto o = loopback_upload();
+    o.delete_on_cancel = false;
+    net::cancellation_signal signal;
+    const stalled_outcome r = stalled_upload("kept.bin", o, &signal);
+    CHECK(r.error == rangeup::errc::cancelled);
+    CHECK(r.took < std::chrono::milliseconds(4000));
+    CHECK(r.deletes == 0);
   }
 }

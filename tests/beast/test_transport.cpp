@@ -328,6 +328,18 @@ TEST_CASE("transport errors: refused connection, dropped connection, timeout") {
   CHECK(impatient.perform(get(server.url("/slow"))).error() == errc::timeout);
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1400));
   CHECK(t.perform(get(server.url("/ok"))).has_value());
+
+  // The send-progress hook is also asked while the response is awaited (as
+  // libcurl's is): false abandons a stalled request at once, not at io_timeout.
+  int asked = 0;
+  t.set_send_progress(
+      [](void* c, std::uint64_t, std::uint64_t) noexcept { return ++*static_cast<int*>(c) < 3; }, &asked);
+  const auto stalled = std::chrono::steady_clock::now();
+  CHECK(t.perform(get(server.url("/slow"))).error() == errc::cancelled);
+  CHECK(asked == 3);
+  CHECK(std::chrono::steady_clock::now() - stalled < std::chrono::milliseconds(1200));  // not the 1.5 s delay
+  t.set_send_progress(nullptr, nullptr);
+  CHECK(t.perform(get(server.url("/ok"))).has_value());  // the transport stays usable
 }
 
 TEST_CASE("https: trusted self-signed certificate, SNI, untrusted and wrong-name certificates refused") {

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SIGINT without --resume cancels: the session is DELETEd, exit 130, one line.
 # With --resume it keeps the session for the next run. A file that changes
-# during the upload stops it with exit 5.
+# during the upload stops it with exit 5. SIGINT during a stalled response
+# cancels at once.
 . "$(dirname "$0")/lib.sh"
 start_emulator
 make_file "$WORK/f" $((8 * 1048576))
-GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --allow-http --graph-base "$GRAPH" --limit-rate 2M \
+GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --transport "$TRANSPORT" --allow-http --graph-base "$GRAPH" --limit-rate 2M \
   "$WORK/f" message:MSG-I >"$WORK/i.out" 2>"$WORK/i.err" &
 pid=$!
 for _ in $(seq 1 50); do
@@ -28,7 +29,7 @@ grep -q "interrupted" "$WORK/i.err" || fail "no interrupted line"
 # same command then finishes the upload in that session.
 STATE=$WORK/state.resume
 track_resume_file "$STATE"
-GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --allow-http --graph-base "$GRAPH" --limit-rate 2M --resume "$STATE" \
+GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --transport "$TRANSPORT" --allow-http --graph-base "$GRAPH" --limit-rate 2M --resume "$STATE" \
   "$WORK/f" message:MSG-J >"$WORK/j.out" 2>"$WORK/j.err" &
 pid=$!
 for _ in $(seq 1 50); do
@@ -51,7 +52,7 @@ upload_ok resumed "$WORK/f" message:MSG-J --resume "$STATE"
 
 # The file changing under the upload is a local error (exit 5), not garbage uploaded.
 make_file "$WORK/g" $((6 * 1048576))
-GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --allow-http --graph-base "$GRAPH" --limit-rate 2M \
+GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --transport "$TRANSPORT" --allow-http --graph-base "$GRAPH" --limit-rate 2M \
   "$WORK/g" message:MSG-K >"$WORK/k.out" 2>"$WORK/k.err" &
 pid=$!
 sleep 1
@@ -63,5 +64,29 @@ RUN_COUNT=$((RUN_COUNT + 1))
 LAST_ERR=$WORK/k.err
 expect_rc 5 "file changed during the upload"
 grep -q "changed during the upload" "$WORK/k.err" || fail "source changed line: $(cat "$WORK/k.err")"
+stop_emulator
+
+# SIGINT while the server sits on an answer (no bytes moving) still cancels at
+# once and DELETEs: the transport must not wait for the stalled response.
+start_emulator --faults slow@1 --slow-ms 8000
+GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --transport "$TRANSPORT" --allow-http --graph-base "$GRAPH" \
+  "$WORK/g" message:MSG-S >"$WORK/s.out" 2>"$WORK/s.err" &
+pid=$!
+for _ in $(seq 1 50); do
+  [ "$(counter creates)" = 1 ] && break
+  sleep 0.1
+done
+sleep 0.3
+start=$(date +%s%3N)
+kill -INT $pid
+wait $pid
+RC=$?
+took=$(($(date +%s%3N) - start))
+cat "$WORK/s.out" "$WORK/s.err" >>"$LEAK_LOG"
+RUN_COUNT=$((RUN_COUNT + 1))
+LAST_ERR=$WORK/s.err
+expect_rc 130 "SIGINT during a stalled response"
+[ "$took" -lt 4000 ] || fail "SIGINT during a stalled response took $took ms (the stall is 8 s)"
+[ "$(counter deletes)" = 1 ] || fail "stalled: the session was not deleted"
 check_no_leak
-note "ok (resume after SIGINT, source change)"
+note "ok (resume after SIGINT, source change, SIGINT during a stall)"

@@ -14,6 +14,9 @@ mkdir -p "$WORK"
 TOKEN="it-token-$RANDOM$RANDOM-$(date +%s%N)-S3CR3T"
 LEAK_LOG=$WORK/all-output.log
 : >"$LEAK_LOG"
+# The matrix: every script runs once per transport (tests/integration/CMakeLists.txt).
+TRANSPORT=${RANGEUP_TEST_TRANSPORT:-curl}
+case $TRANSPORT in curl | beast | beast-async) ;; *) echo "unknown RANGEUP_TEST_TRANSPORT=$TRANSPORT" >&2; exit 1 ;; esac
 RESUME_FILES=()
 EMU_PIDS=()
 RUN_COUNT=0
@@ -54,7 +57,8 @@ stop_emulator() {
   wait "$EMU_PID" 2>/dev/null
 }
 
-# run_cli NAME [args...]: runs rangeup-upload with the token; sets RC, OUT, ERR.
+# run_cli NAME [args...]: runs rangeup-upload --transport $TRANSPORT with the
+# token; sets RC, OUT, ERR.
 run_cli() {
   local name=$1
   shift
@@ -62,7 +66,7 @@ run_cli() {
   OUT=$WORK/$name.out
   ERR=$WORK/$name.err
   LAST_ERR=$ERR
-  GRAPH_TOKEN=$TOKEN timeout "${CLI_TIMEOUT:-100}" "$RANGEUP_UPLOAD" "$@" >"$OUT" 2>"$ERR"
+  GRAPH_TOKEN=$TOKEN timeout "${CLI_TIMEOUT:-100}" "$RANGEUP_UPLOAD" --transport "$TRANSPORT" "$@" >"$OUT" 2>"$ERR"
   RC=$?
   cat "$OUT" "$ERR" >>"$LEAK_LOG"
 }

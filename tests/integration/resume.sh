@@ -20,7 +20,7 @@ STATE=$WORK/state.resume
 track_resume_file "$STATE"
 
 # Run 1: throttled, killed with SIGKILL once part of the file is confirmed.
-GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --allow-http --graph-base "$GRAPH" --chunk-size $CHUNK --limit-rate 3M \
+GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --transport "$TRANSPORT" --allow-http --graph-base "$GRAPH" --chunk-size $CHUNK --limit-rate 3M \
   --resume "$STATE" "$WORK/f" "$TARGET" >"$WORK/run1.out" 2>"$WORK/run1.err" &
 pid=$!
 for _ in $(seq 1 100); do

@@ -9,7 +9,6 @@
 #include <memory>
 #include <cstdlib>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "json_out.hpp"
@@ -18,6 +17,7 @@
 #include "progress_display.hpp"
 #include "rangeup/config.hpp"
 #include "units.hpp"
+#include "runners.hpp"
 #include "upload_job.hpp"
 
 namespace {
@@ -89,26 +89,24 @@ int main(int argc, char** argv) {
   std::unique_ptr<rangeup::io::rate_limiter> limit;
   if (opts.limit_rate != 0) limit = std::make_unique<rangeup::io::rate_limiter>(opts.limit_rate);
 
-  // Up to --parallel files at once, one thread (and one connection) per file.
+  // The runner for --transport executes every job (runners.hpp).
   std::vector<job_result> results(n);
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-      if (g_interrupted) {
-        results[i].exit = 130;
-        results[i].error = "interrupted before it started";
-        continue;
-      }
-      results[i] = run_job(opts, opts.jobs[i], token, progress[i], g_interrupted, out, limit.get());
-    }
-  };
-  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(opts.parallel, n));
-  if (threads <= 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    for (unsigned k = 0; k < threads; ++k) pool.emplace_back(worker);
-    for (auto& t : pool) t.join();
+  const run_env env{opts, token, g_interrupted, out, limit.get()};
+  switch (opts.transport) {
+    case transport_kind::curl:
+      run_curl(env, progress, results);
+      break;
+#if RANGEUP_UPLOAD_WITH_BEAST
+    case transport_kind::beast:
+      run_beast(env, progress, results);
+      break;
+    case transport_kind::beast_async:
+      run_beast_async(env, progress, results);
+      break;
+#else
+    default:  // rejected by parse_options
+      return exit_usage;
+#endif
   }
   display.stop();
 

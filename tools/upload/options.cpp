@@ -27,6 +27,10 @@ const char* const usage_text =
     "  --allow-http         permit http:// to loopback hosts (testing only)\n"
     "  --ca-file PATH       trust the CA certificates in PATH (PEM) for https\n"
     "  --parallel N         upload up to N files at once (several FILE TARGET pairs)\n"
+    "  --transport curl|beast|beast-async\n"
+    "                       HTTP stack: libcurl (default), Boost.Beast blocking (a thread\n"
+    "                       per file), Boost.Beast async (all files on one thread);\n"
+    "                       beast* only in builds with Boost.Beast\n"
     "  --json               print one JSON object per file on stdout\n"
     "  --quiet              no progress output\n"
     "  --help, --version\n"
@@ -131,6 +135,17 @@ parse_outcome parse_options(int argc, char** argv, options& out, std::string& er
         const auto v = parse_count(value);
         if (!v || *v == 0 || *v > 64) return bad("expected 1 to 64");
         out.parallel = static_cast<unsigned>(*v);
+      } else if (arg == "--transport") {
+        if (value == "curl") out.transport = transport_kind::curl;
+        else if (value == "beast") out.transport = transport_kind::beast;
+        else if (value == "beast-async") out.transport = transport_kind::beast_async;
+        else return bad("expected curl, beast or beast-async");
+#if !RANGEUP_UPLOAD_WITH_BEAST
+        if (out.transport != transport_kind::curl) {
+          error = "--transport " + value + ": this rangeup-upload was built without Boost.Beast; only curl is available";
+          return parse_outcome::usage_error;
+        }
+#endif
       } else {
         error = "unknown option " + arg;
         return parse_outcome::usage_error;

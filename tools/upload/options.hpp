@@ -14,6 +14,8 @@ struct job_spec {
   target where;
 };
 
+enum class transport_kind { curl, beast, beast_async };
+
 struct options {
   std::vector<job_spec> jobs;
   std::string graph_base = "https://graph.microsoft.com/v1.0";
@@ -33,6 +35,7 @@ struct options {
   bool json = false;
   bool quiet = false;
   unsigned parallel = 1;
+  transport_kind transport = transport_kind::curl;  // --transport
 };
 
 enum class parse_outcome { run, help, version, usage_error };

@@ -1,7 +1,8 @@
 #pragma once
 // Progress on stderr while files upload: a redrawn bar (bytes, %, rate, ETA)
-// when stderr is a terminal, otherwise a plain line every few seconds. Upload
-// threads only store numbers into job_progress; one display thread renders.
+// when stderr is a terminal, otherwise a plain line every few seconds. With
+// several files, the aggregate comes with one line per file in progress.
+// Upload threads only store numbers into job_progress; one display thread renders.
 
 #include <atomic>
 #include <chrono>
@@ -37,7 +38,9 @@ class progress_display {
 
  private:
   void run();
+  void draw(bool final_line);
   std::string render(bool final_line);
+  std::vector<std::string> file_lines() const;
 
   output& out_;
   style style_;
@@ -47,6 +50,7 @@ class progress_display {
   std::condition_variable wake_;
   bool stopping_ = false;
   bool started_ = false;
+  std::size_t drawn_lines_ = 0;  // bar style: lines drawn last time (the cursor is below them)
   // Rate estimate: bytes/s smoothed over redraws.
   double rate_ = 0;
   std::uint64_t last_bytes_ = 0;

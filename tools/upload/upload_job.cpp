@@ -6,16 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "rangeup/curl/transport.hpp"
-#include "rangeup/flavors/drive_item.hpp"
-#include "rangeup/flavors/outlook_attachment.hpp"
-#include "rangeup/flavors/print_document.hpp"
-#include "rangeup/flavors/todo_attachment.hpp"
-#include "rangeup/io/blocking_upload.hpp"
-#include "rangeup/io/file_source.hpp"
 #include "rangeup/io/resume_file.hpp"
-#include "rangeup/adaptive_planner.hpp"
-#include "rangeup/upload_session.hpp"
 #include "resume_record.hpp"
 #include "units.hpp"
 
@@ -88,17 +79,6 @@ struct cli_observer final : rangeup::progress_observer {
   }
 };
 
-struct context {
-  const options& opts;
-  const job_spec& job;
-  const std::string& token;
-  job_progress& progress;
-  const std::atomic<bool>& interrupted;
-  output& out;
-  rangeup::io::rate_limiter* limit;
-  rangeup::io::file_source source;
-};
-
 job_result failed(int code, std::string why) {
   job_result r;
   r.exit = code;
@@ -147,141 +127,6 @@ struct checkpointer {
   static void hook(void* self) noexcept { static_cast<checkpointer*>(self)->save(false); }
 };
 
-template <class Flavor, class Planner = typename Flavor::default_planner>
-job_result run_flavor(context& ctx, const Flavor& flavor, const rangeup::file_info& info) {
-  using session_t = rangeup::upload_session<Flavor, Planner>;
-  const options& o = ctx.opts;
-  rangeup::session_options so;
-  so.chunk_size = o.chunk_size;
-  so.allow_http_loopback = o.allow_http;
-  auto session = std::make_unique<session_t>(flavor, info, so);
-  if (const std::error_code ec = session->init_error()) {
-    std::string why = describe(ec);
-    if (is_rangeup(ec, errc::size_out_of_range))
-      why += ": " + std::to_string(info.size) + " bytes, at most " + std::to_string(Flavor::max_size) + " (" +
-             format_bytes(static_cast<double>(Flavor::max_size)) + ") for this target";
-    if (is_rangeup(ec, errc::invalid_chunk_size))
-      why += ": " + std::to_string(o.chunk_size) + " (at most " + std::to_string(session_t::planner_type::max_chunk) +
-             ", a multiple of " + std::to_string(session_t::planner_type::quantum) + ")";
-    if (is_rangeup(ec, errc::insecure_url)) why += " (use an https --graph-base, or --allow-http for loopback tests)";
-    return failed(exit_for(ec, 0), why);
-  }
-  session->set_bearer_token(ctx.token);
-  if (o.max_retries >= 0) session->retry().settings().max_attempts = static_cast<std::uint32_t>(o.max_retries);
-  const rangeup::file_fingerprint fp = ctx.source.fingerprint();
-  (void)session->set_fingerprint(fp);
-
-  if (!o.resume_path.empty()) {
-    std::string saved;
-    const std::error_code rec = rangeup::io::read_small_file(o.resume_path, saved, 64 * 1024);
-    if (rec && rec != std::errc::no_such_file_or_directory)
-      return failed(exit_local_io, "cannot read resume file " + o.resume_path + ": " + rec.message());
-    if (!rec) {
-      done_record done;
-      if (parse_done_record(saved, done)) {
-        if (done.target != ctx.job.where.text || done.size != info.size || done.mtime_ns != fp.mtime_ns)
-          return failed(exit_usage, "resume file " + o.resume_path +
-                                        " records a finished upload of a different file or target; "
-                                        "remove it to start a new upload");
-        job_result r;
-        r.already_done = true;
-        r.id = done.id;
-        r.name = done.name;
-        r.size = done.size;
-        return r;
-      }
-      if (const std::error_code ec = session->restore(saved, fp)) {
-        if (is_rangeup(ec, errc::resume_mismatch))
-          return failed(exit_usage, "resume file " + o.resume_path +
-                                        " belongs to a different upload (file, size, modification time or target "
-                                        "differ); remove it to start a new upload");
-        return failed(exit_usage, "resume file " + o.resume_path + " is not a valid rangeup resume file (" +
-                                      describe(ec) + "); remove it to start a new upload");
-      }
-    }
-  }
-
-  rangeup::curl::transport_options to;
-  to.allow_http = o.allow_http;
-  to.ca_file = o.ca_file;
-  if (o.timeout_s != 0) to.request_timeout_ms = static_cast<long>(o.timeout_s * 1000);
-  rangeup::curl::transport transport(to);
-
-  cli_observer observer;
-  observer.p = &ctx.progress;
-  checkpointer<session_t> cp;
-  cp.session = session.get();
-  cp.path = &o.resume_path;
-  cp.out = &ctx.out;
-
-  rangeup::upload_options uo;
-  uo.cancel_flag = &ctx.interrupted;
-  uo.delete_on_cancel = o.resume_path.empty();  // with --resume, an interrupted upload stays resumable
-  uo.timeout_ms = static_cast<std::int64_t>(o.timeout_s) * 1000;
-  uo.observer = &observer;
-  uo.on_send = [](void* p, std::uint64_t sent) noexcept {
-    static_cast<job_progress*>(p)->in_flight.store(sent, std::memory_order_relaxed);
-  };
-  uo.send_context = &ctx.progress;
-  uo.verify_integrity = o.verify;
-  uo.rate_limit = ctx.limit;  // paced in the driver, shared by every file (curl's own limit is per handle)
-  if (!o.resume_path.empty()) {
-    uo.after_exchange = &checkpointer<session_t>::hook;
-    uo.exchange_context = &cp;
-  }
-
-  const rangeup::upload_outcome outcome = rangeup::upload(*session, transport, ctx.source, uo);
-  job_result r;
-  r.size = info.size;
-  r.bytes_sent = outcome.stats.bytes_sent;
-  r.retries = outcome.stats.retries;
-  r.restarts = outcome.stats.restarts;
-  r.seconds = outcome.seconds;
-  r.quick_xor_hash = outcome.quick_xor_hash.c_str();
-  r.integrity_checked = outcome.integrity_checked;
-  if (outcome) {
-    r.id = outcome.result.id.c_str();
-    r.name = outcome.result.name.empty() ? std::string(info.name) : std::string(outcome.result.name.c_str());
-    if (!o.resume_path.empty()) {
-      done_record done{ctx.job.where.text, info.size, fp.mtime_ns, r.id, r.name};
-      if (auto ec = rangeup::io::write_file_atomically(o.resume_path, format_done_record(done)))
-        ctx.out.err("rangeup-upload: warning: cannot write resume file " + o.resume_path + ": " + ec.message());
-    }
-    return r;
-  }
-  if (!o.resume_path.empty()) cp.save(true);  // a failed upload stays resumable
-  const rangeup::failure& f = outcome.error;
-  r.exit = exit_for(outcome.code, f.http_status);
-  std::string why = describe(outcome.code);
-  if (is_rangeup(outcome.code, errc::cancelled) && ctx.interrupted) {
-    r.exit = 130;
-    why = o.resume_path.empty() ? "interrupted; upload session deleted"
-                                : "interrupted; rerun the same command to continue";
-  } else if (is_rangeup(outcome.code, errc::integrity_mismatch)) {
-    why = "integrity check failed: the service reports quickXorHash " +
-          std::string(outcome.result.quick_xor_hash.c_str()) + " but the file's bytes hash to " + r.quick_xor_hash +
-          "; the stored item (id " + outcome.result.id.c_str() + ") is not this file, upload it again";
-    r.error = why;
-    return r;
-  } else if (is_rangeup(outcome.code, errc::timeout) && f.http_status == 0 && o.timeout_s != 0) {
-    why = "gave up after --timeout " + std::to_string(o.timeout_s) + " s";
-  }
-  if (f.http_status != 0) {
-    why += " (HTTP " + std::to_string(f.http_status);
-    if (!f.server_code.empty()) why += std::string(" ") + f.server_code.c_str();
-    why += ")";
-  }
-  if (!f.server_message.empty()) {
-    why += std::string(": ") + f.server_message.c_str();
-  } else if (wants_transport_detail(outcome.code) && !transport.last_error_detail().empty()) {
-    why += ": " + std::string(transport.last_error_detail());
-  } else if (is_rangeup(outcome.code, errc::source_read_failed) && ctx.source.os_error() != 0) {
-    why += ": " + std::string(std::strerror(ctx.source.os_error()));
-  }
-  r.error = why;
-  return r;
-}
-
 rangeup::drive_item::conflict conflict_of(const std::string& s) {
   if (s == "fail") return rangeup::drive_item::conflict::fail;
   if (s == "replace") return rangeup::drive_item::conflict::replace;
@@ -289,25 +134,205 @@ rangeup::drive_item::conflict conflict_of(const std::string& s) {
   return rangeup::drive_item::conflict::unspecified;
 }
 
+
+// A prepared job over one session type: the session, the open file, the
+// resume checkpointer, the driver options, and the outcome -> job_result mapping.
+template <class Session>
+class typed_job final : public prepared_job {
+ public:
+  typed_job(const run_env& env, const job_spec& job, job_progress& progress, rangeup::io::file_source source,
+            const rangeup::file_info& info)
+      : env_(env), job_(job), source_(std::move(source)), name_(info.name), info_(info), fp_(source_.fingerprint()) {
+    info_.name = name_;  // info.name views the caller's local string, gone when prepare_job returns
+    observer_.p = &progress;
+  }
+
+  // Builds the session and applies --resume; false with *early set when the job ends here.
+  template <class Flavor>
+  bool init(const Flavor& flavor, job_result& early) {
+    const options& o = env_.opts;
+    rangeup::session_options so;
+    so.chunk_size = o.chunk_size;
+    so.allow_http_loopback = o.allow_http;
+    session_ = std::make_unique<Session>(flavor, info_, so);
+    if (const std::error_code ec = session_->init_error()) {
+      std::string why = describe(ec);
+      if (is_rangeup(ec, errc::size_out_of_range))
+        why += ": " + std::to_string(info_.size) + " bytes, at most " + std::to_string(Flavor::max_size) + " (" +
+               format_bytes(static_cast<double>(Flavor::max_size)) + ") for this target";
+      if (is_rangeup(ec, errc::invalid_chunk_size))
+        why += ": " + std::to_string(o.chunk_size) + " (at most " + std::to_string(Session::planner_type::max_chunk) +
+               ", a multiple of " + std::to_string(Session::planner_type::quantum) + ")";
+      if (is_rangeup(ec, errc::insecure_url)) why += " (use an https --graph-base, or --allow-http for loopback tests)";
+      early = failed(exit_for(ec, 0), why);
+      return false;
+    }
+    session_->set_bearer_token(env_.token);
+    if (o.max_retries >= 0) session_->retry().settings().max_attempts = static_cast<std::uint32_t>(o.max_retries);
+    (void)session_->set_fingerprint(fp_);
+    if (!o.resume_path.empty() && !restore(early)) return false;
+
+    cp_.session = session_.get();
+    cp_.path = &o.resume_path;
+    cp_.out = &env_.out;
+    uo_.cancel_flag = &env_.interrupted;
+    uo_.delete_on_cancel = o.resume_path.empty();  // with --resume, an interrupted upload stays resumable
+    uo_.timeout_ms = static_cast<std::int64_t>(o.timeout_s) * 1000;
+    uo_.observer = &observer_;
+    uo_.on_send = [](void* p, std::uint64_t sent) noexcept {
+      static_cast<job_progress*>(p)->in_flight.store(sent, std::memory_order_relaxed);
+    };
+    uo_.send_context = observer_.p;
+    uo_.verify_integrity = o.verify;
+    uo_.rate_limit = env_.limit;  // paced in the driver, shared by every file (curl's own limit is per handle)
+    if (!o.resume_path.empty()) {
+      uo_.after_exchange = &checkpointer<Session>::hook;
+      uo_.exchange_context = &cp_;
+    }
+    return true;
+  }
+
+  session_ptr session() noexcept override { return session_.get(); }
+  rangeup::io::file_source& source() noexcept override { return source_; }
+  const rangeup::upload_options& driver_options() const noexcept override { return uo_; }
+
+  job_result finish(const rangeup::upload_outcome& outcome, std::string_view transport_detail) override {
+    const options& o = env_.opts;
+    job_result r;
+    r.size = info_.size;
+    r.bytes_sent = outcome.stats.bytes_sent;
+    r.retries = outcome.stats.retries;
+    r.restarts = outcome.stats.restarts;
+    r.seconds = outcome.seconds;
+    r.quick_xor_hash = outcome.quick_xor_hash.c_str();
+    r.integrity_checked = outcome.integrity_checked;
+    if (outcome) {
+      r.id = outcome.result.id.c_str();
+      r.name = outcome.result.name.empty() ? std::string(info_.name) : std::string(outcome.result.name.c_str());
+      if (!o.resume_path.empty()) {
+        done_record done{job_.where.text, info_.size, fp_.mtime_ns, r.id, r.name};
+        if (auto ec = rangeup::io::write_file_atomically(o.resume_path, format_done_record(done)))
+          env_.out.err("rangeup-upload: warning: cannot write resume file " + o.resume_path + ": " + ec.message());
+      }
+      return r;
+    }
+    if (!o.resume_path.empty()) cp_.save(true);  // a failed upload stays resumable
+    const rangeup::failure& f = outcome.error;
+    r.exit = exit_for(outcome.code, f.http_status);
+    std::string why = describe(outcome.code);
+    if (is_rangeup(outcome.code, errc::cancelled) && env_.interrupted) {
+      r.exit = 130;
+      why = o.resume_path.empty() ? "interrupted; upload session deleted"
+                                  : "interrupted; rerun the same command to continue";
+    } else if (is_rangeup(outcome.code, errc::integrity_mismatch)) {
+      why = "integrity check failed: the service reports quickXorHash " +
+            std::string(outcome.result.quick_xor_hash.c_str()) + " but the file's bytes hash to " + r.quick_xor_hash +
+            "; the stored item (id " + outcome.result.id.c_str() + ") is not this file, upload it again";
+      r.error = why;
+      return r;
+    } else if (is_rangeup(outcome.code, errc::timeout) && f.http_status == 0 && o.timeout_s != 0) {
+      why = "gave up after --timeout " + std::to_string(o.timeout_s) + " s";
+    }
+    if (f.http_status != 0) {
+      why += " (HTTP " + std::to_string(f.http_status);
+      if (!f.server_code.empty()) why += std::string(" ") + f.server_code.c_str();
+      why += ")";
+    }
+    if (!f.server_message.empty()) {
+      why += std::string(": ") + f.server_message.c_str();
+    } else if (wants_transport_detail(outcome.code) && !transport_detail.empty()) {
+      why += ": " + std::string(transport_detail);
+    } else if (is_rangeup(outcome.code, errc::source_read_failed) && source_.os_error() != 0) {
+      why += ": " + std::string(std::strerror(source_.os_error()));
+    }
+    r.error = why;
+    return r;
+  }
+
+ private:
+  // --resume FILE: continue a recorded session, or report a finished one.
+  bool restore(job_result& early) {
+    const options& o = env_.opts;
+    std::string saved;
+    const std::error_code rec = rangeup::io::read_small_file(o.resume_path, saved, 64 * 1024);
+    if (rec && rec != std::errc::no_such_file_or_directory) {
+      early = failed(exit_local_io, "cannot read resume file " + o.resume_path + ": " + rec.message());
+      return false;
+    }
+    if (rec) return true;  // no file yet: a new upload
+    done_record done;
+    if (parse_done_record(saved, done)) {
+      if (done.target != job_.where.text || done.size != info_.size || done.mtime_ns != fp_.mtime_ns) {
+        early = failed(exit_usage, "resume file " + o.resume_path +
+                                       " records a finished upload of a different file or target; "
+                                       "remove it to start a new upload");
+        return false;
+      }
+      early = job_result{};
+      early.already_done = true;
+      early.id = done.id;
+      early.name = done.name;
+      early.size = done.size;
+      return false;
+    }
+    if (const std::error_code ec = session_->restore(saved, fp_)) {
+      if (is_rangeup(ec, errc::resume_mismatch))
+        early = failed(exit_usage, "resume file " + o.resume_path +
+                                       " belongs to a different upload (file, size, modification time or target "
+                                       "differ); remove it to start a new upload");
+      else
+        early = failed(exit_usage, "resume file " + o.resume_path + " is not a valid rangeup resume file (" +
+                                       describe(ec) + "); remove it to start a new upload");
+      return false;
+    }
+    return true;
+  }
+
+  const run_env& env_;
+  const job_spec& job_;
+  rangeup::io::file_source source_;
+  std::string name_;
+  rangeup::file_info info_;
+  rangeup::file_fingerprint fp_;
+  std::unique_ptr<Session> session_;
+  cli_observer observer_;
+  checkpointer<Session> cp_;
+  rangeup::upload_options uo_;
+};
+
+template <class Flavor, class Planner = typename Flavor::default_planner>
+std::unique_ptr<prepared_job> make_job(const run_env& env, const job_spec& job, job_progress& progress,
+                                       rangeup::io::file_source& source, const rangeup::file_info& info,
+                                       const Flavor& flavor, job_result& early) {
+  auto j = std::make_unique<typed_job<rangeup::upload_session<Flavor, Planner>>>(env, job, progress,
+                                                                                 std::move(source), info);
+  if (!j->init(flavor, early)) return nullptr;
+  return j;
+}
+
 }  // namespace
 
-job_result run_job(const options& opts, const job_spec& job, const std::string& token, job_progress& progress,
-                   const std::atomic<bool>& interrupted, output& out, rangeup::io::rate_limiter* limit) {
-  context ctx{opts, job, token, progress, interrupted, out, limit, {}};
-  if (const std::error_code ec = ctx.source.open(job.file.c_str())) {
-    if (is_rangeup(ec, errc::invalid_argument)) return failed(exit_local_io, "not a regular file");
-    return failed(exit_local_io, std::string("cannot open: ") + std::strerror(ctx.source.os_error()));
+std::unique_ptr<prepared_job> prepare_job(const run_env& env, const job_spec& job, job_progress& progress,
+                                          job_result& early) {
+  const options& opts = env.opts;
+  rangeup::io::file_source source;
+  if (const std::error_code ec = source.open(job.file.c_str())) {
+    if (is_rangeup(ec, errc::invalid_argument)) early = failed(exit_local_io, "not a regular file");
+    else early = failed(exit_local_io, std::string("cannot open: ") + std::strerror(source.os_error()));
+    return nullptr;
   }
-  progress.total.store(ctx.source.size());
-  if (opts.chunk_auto && job.where.what != target::kind::drive && job.where.what != target::kind::drive_path)
-    return failed(exit_usage, "--chunk-size auto is only for drive targets");
-  const std::string local_name = base_name(job.file);
+  progress.total.store(source.size());
   const target& t = job.where;
+  if (opts.chunk_auto && t.what != target::kind::drive && t.what != target::kind::drive_path) {
+    early = failed(exit_usage, "--chunk-size auto is only for drive targets");
+    return nullptr;
+  }
+  const std::string local_name = base_name(job.file);
   // drive targets name the item themselves; the others take the local name.
   const std::string drive_name = t.what == target::kind::drive_path ? base_name(t.first) : t.second;
   rangeup::file_info info;
   info.name = local_name;
-  info.size = ctx.source.size();
+  info.size = source.size();
   switch (t.what) {
     case target::kind::message:
     case target::kind::event: {
@@ -317,7 +342,7 @@ job_result run_job(const options& opts, const job_spec& job, const std::string& 
       f.parent = t.what == target::kind::event ? rangeup::outlook_attachment::parent_kind::event
                                                : rangeup::outlook_attachment::parent_kind::message;
       f.parent_id = t.first;
-      return run_flavor(ctx, f, info);
+      return make_job(env, job, progress, source, info, f, early);
     }
     case target::kind::todo: {
       rangeup::todo_attachment f;
@@ -325,7 +350,7 @@ job_result run_job(const options& opts, const job_spec& job, const std::string& 
       f.user = opts.user;
       f.list_id = t.first;
       f.task_id = t.second;
-      return run_flavor(ctx, f, info);
+      return make_job(env, job, progress, source, info, f, early);
     }
     case target::kind::drive:
     case target::kind::drive_path: {
@@ -341,8 +366,10 @@ job_result run_job(const options& opts, const job_spec& job, const std::string& 
       info.name = drive_name;
       f.conflict_behavior = conflict_of(opts.conflict);
       f.defer_commit = opts.defer_commit;
-      if (opts.chunk_auto) return run_flavor<rangeup::drive_item, rangeup::adaptive_drive_planner>(ctx, f, info);
-      return run_flavor(ctx, f, info);
+      if (opts.chunk_auto)
+        return make_job<rangeup::drive_item, rangeup::adaptive_drive_planner>(env, job, progress, source, info, f,
+                                                                              early);
+      return make_job(env, job, progress, source, info, f, early);
     }
     case target::kind::print: {
       rangeup::print_document f;
@@ -350,10 +377,11 @@ job_result run_job(const options& opts, const job_spec& job, const std::string& 
       f.printer_id = t.first;
       f.job_id = t.second;
       f.document_id = t.third;
-      return run_flavor(ctx, f, info);
+      return make_job(env, job, progress, source, info, f, early);
     }
   }
-  return failed(exit_usage, "unknown target");
+  early = failed(exit_usage, "unknown target");
+  return nullptr;
 }
 
 }  // namespace upload_cli

@@ -1,16 +1,29 @@
 #pragma once
-// One FILE → TARGET upload: opens the file, builds the session for the
-// target's flavor, handles --resume, runs rangeup::upload over libcurl and
-// turns the outcome into an exit code and one-line error.
+// One FILE → TARGET upload, independent of the transport: prepare_job opens
+// the file, builds the session for the target's flavor and handles --resume;
+// a runner (runners.hpp: curl, beast, beast-async) executes the prepared job
+// with the driver options it gets here; prepared_job::finish turns the
+// outcome into an exit code and a one-line error.
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <variant>
 
 #include "options.hpp"
 #include "output.hpp"
 #include "progress_display.hpp"
+#include "rangeup/adaptive_planner.hpp"
+#include "rangeup/flavors/drive_item.hpp"
+#include "rangeup/flavors/outlook_attachment.hpp"
+#include "rangeup/flavors/print_document.hpp"
+#include "rangeup/flavors/todo_attachment.hpp"
+#include "rangeup/io/blocking_upload.hpp"
+#include "rangeup/io/file_source.hpp"
 #include "rangeup/io/rate_limiter.hpp"
+#include "rangeup/upload_session.hpp"
 
 namespace upload_cli {
 
@@ -30,7 +43,38 @@ struct job_result {
   bool integrity_checked = false;  // compared with the service's hash (drive targets)
 };
 
-job_result run_job(const options& opts, const job_spec& job, const std::string& token, job_progress& progress,
-                   const std::atomic<bool>& interrupted, output& out, rangeup::io::rate_limiter* limit);
+// What every job of one run shares.
+struct run_env {
+  const options& opts;
+  const std::string& token;
+  const std::atomic<bool>& interrupted;
+  output& out;
+  rangeup::io::rate_limiter* limit;  // --limit-rate: one bucket for all files; null = unlimited
+};
+
+// The session of a prepared job: one alternative per (flavor, planner) the CLI uses.
+using session_ptr = std::variant<rangeup::upload_session<rangeup::outlook_attachment>*,
+                                 rangeup::upload_session<rangeup::todo_attachment>*,
+                                 rangeup::upload_session<rangeup::drive_item>*,
+                                 rangeup::upload_session<rangeup::drive_item, rangeup::adaptive_drive_planner>*,
+                                 rangeup::upload_session<rangeup::print_document>*>;
+
+class prepared_job {
+ public:
+  virtual ~prepared_job() = default;
+  virtual session_ptr session() noexcept = 0;
+  virtual rangeup::io::file_source& source() noexcept = 0;
+  // The driver options (cancel flag, timeout, progress, resume checkpoints,
+  // integrity, rate limit); runners translate them for drivers other than rangeup::upload.
+  virtual const rangeup::upload_options& driver_options() const noexcept = 0;
+  // The job's result from the driver's outcome; transport_detail is the
+  // transport's own words for its last failure (libcurl's), or empty.
+  virtual job_result finish(const rangeup::upload_outcome& outcome, std::string_view transport_detail) = 0;
+};
+
+// Prepares one job; null when it ends before any transfer (bad file, bad
+// resume file, finished per the resume file, ...) with *early set.
+std::unique_ptr<prepared_job> prepare_job(const run_env& env, const job_spec& job, job_progress& progress,
+                                          job_result& early);
 
 }  // namespace upload_cli

@@ -6,6 +6,7 @@
 // The sync transport and the async driver are both built on it.
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -51,6 +52,12 @@ namespace rangeup::beast {
 // sent so far; returning false abandons the request (errc::cancelled).
 using send_progress_fn = bool (*)(void* context, std::uint64_t sent, std::uint64_t total) noexcept;
 
+// Paces request bodies read from a source: asked before each piece is read,
+// with the piece's size, it returns when the piece may go (steady_clock
+// milliseconds since its epoch); the connection waits on a timer until then,
+// never blocking its thread. A rate limiter's reserve() fits this shape.
+using send_pacer_fn = std::int64_t (*)(void* context, std::size_t bytes) noexcept;
+
 // Executor: the executor every operation of this connection runs on (use a
 // strand when the io_context runs on several threads). One request at a time;
 // the response_view handed to the completion handler stays valid until the
@@ -69,6 +76,7 @@ class basic_connection {
         options_(std::move(options)),
         resolver_(ex),
         resolve_timer_(ex),
+        pace_timer_(ex),
         buffer_(options_.max_response_header + 16 * 1024),
         send_size_(std::max<std::size_t>(options_.send_buffer_size, 1024)),
         send_buffer_(new char[send_size_]),
@@ -87,6 +95,21 @@ class basic_connection {
     progress_fn_ = fn;
     progress_context_ = context;
   }
+
+  // Installs a pacer for source_range bodies, read in pieces of at most
+  // `piece` bytes (fn null: unpaced).
+  void set_pacer(send_pacer_fn fn, void* context, std::size_t piece) noexcept {
+    pacer_fn_ = fn;
+    pacer_context_ = context;
+    pacer_piece_ = piece == 0 ? 1 : piece;
+  }
+
+  // Body bytes of the current (or last) request handed to the socket so far.
+  std::uint64_t body_bytes_sent() const noexcept { return sent_; }
+
+  // The last transport failure in words ("connect: Connection refused"),
+  // like libcurl's error buffer; empty when none.
+  const std::string& last_error_detail() const noexcept { return detail_; }
 
   // Drops the connection. Never while an async_perform is in flight.
   void close() noexcept {
@@ -137,6 +160,7 @@ class basic_connection {
       namespace net = boost::asio;
       namespace http = boost::beast::http;
       BOOST_ASIO_CORO_REENTER(coro) {
+        c->detail_.clear();
         c->error_ = c->prepare(*req, *src);
         if (c->error_) {
           BOOST_ASIO_CORO_YIELD net::post(c->ex_, std::move(self));  // never complete inline
@@ -174,6 +198,10 @@ class basic_connection {
         where = phase::write;
         c->start_request(*req);
         for (;;) {
+          if (c->must_pace(*req)) {
+            BOOST_ASIO_CORO_YIELD c->pace_timer_.async_wait(std::move(self));
+            if (ec) return fail(self, ec);  // cancelled while paced: the request is half sent
+          }
           c->error_ = c->next_body_piece(*req, *src);
           if (c->error_) {
             c->close();  // the request is half sent: the connection is unusable
@@ -215,12 +243,21 @@ class basic_connection {
 
     template <class Self>
     void fail(Self& self, boost::system::error_code ec) {
+      c->note_failure(where, ec);
       c->close();
       self.complete(map_error(ec, where), response_view{});
     }
   };
 
   // --- connection management -------------------------------------------------
+
+  void note_failure(phase where, const boost::system::error_code& ec) {
+    static const char* const names[] = {"resolve", "connect", "TLS handshake", "send", "receive"};
+    detail_.assign(names[static_cast<int>(where)]);
+    if (where == phase::resolve || where == phase::connect)
+      detail_.append(" ").append(url_.host.data(), url_.host.size()).append(":").append(url_.port.data(), url_.port.size());
+    detail_.append(": ").append(ec == boost::beast::error::timeout ? std::string("timed out") : ec.message());
+  }
 
   template <class Source>
   std::error_code prepare(const request_view& req, const Source& source) {
@@ -355,8 +392,7 @@ class basic_connection {
       sent_ = total;
       return {};
     }
-    const std::uint64_t left = total - sent_;
-    const std::size_t want = left < send_size_ ? static_cast<std::size_t>(left) : send_size_;
+    const std::size_t want = next_piece_size(req);
     const auto got = source.read_at(req.range.first + sent_, send_buffer_.get(), want);
     if (!got) return got.error().category() == category() ? got.error() : make_error_code(errc::source_read_failed);
     if (*got == 0 || *got > want) return errc::source_changed;  // the source ended before the range did
@@ -365,6 +401,29 @@ class basic_connection {
     sent_ += *got;
     body.more = sent_ < total;
     return {};
+  }
+
+  // The size of the next source_range piece.
+  std::size_t next_piece_size(const request_view& req) const noexcept {
+    const std::uint64_t left = req.content_length() - sent_;
+    std::size_t want = left < send_size_ ? static_cast<std::size_t>(left) : send_size_;
+    if (pacer_fn_ != nullptr && want > pacer_piece_) want = pacer_piece_;
+    return want;
+  }
+
+  // Asks the pacer about the next source_range piece; true (with pace_timer_
+  // set) when it must wait.
+  bool must_pace(const request_view& req) {
+    if (pacer_fn_ == nullptr || req.body != body_kind::source_range || sent_ >= req.content_length()) return false;
+    const std::int64_t until = pacer_fn_(pacer_context_, next_piece_size(req));
+    if (until <= steady_ms()) return false;
+    pace_timer_.expires_at(std::chrono::steady_clock::time_point(std::chrono::milliseconds(until)));
+    return true;
+  }
+
+  static std::int64_t steady_ms() noexcept {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
   }
 
   // --- response --------------------------------------------------------------
@@ -429,11 +488,13 @@ class basic_connection {
   std::shared_ptr<boost::asio::ssl::context> tls_context_;
   tcp::resolver resolver_;
   boost::asio::steady_timer resolve_timer_;
+  boost::asio::steady_timer pace_timer_;
   bool resolve_timed_out_ = false;
   tcp::resolver::results_type endpoints_;
   std::optional<tcp_stream> plain_;
   std::optional<tls_stream> tls_;
   std::string peer_;  // "scheme://host:port" of the open connection
+  std::string detail_;  // last_error_detail()
   std::uint64_t connects_ = 0;
   url_parts url_;
   std::error_code error_;
@@ -448,6 +509,9 @@ class basic_connection {
   std::uint64_t sent_ = 0;
   send_progress_fn progress_fn_ = nullptr;
   void* progress_context_ = nullptr;
+  send_pacer_fn pacer_fn_ = nullptr;
+  void* pacer_context_ = nullptr;
+  std::size_t pacer_piece_ = 1;
   std::size_t kept_ = 0;
   std::size_t offered_ = 0;
   bool offered_to_keep_ = false;
