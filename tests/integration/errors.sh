@@ -26,6 +26,9 @@ run_cli parallel --json --allow-http --graph-base "$GRAPH" --parallel 3 \
   "$WORK/f" message:P1 "$WORK/g" todo:L/T "$WORK/h" drive:root/par.bin
 expect_rc 0 "--parallel"
 [ "$(grep -c '"id":' "$OUT")" = 3 ] || fail "--parallel: expected 3 results"
+# Several files: one JSON array, in argument order.
+jq -e 'length == 3 and .[0].target == "message:P1" and .[2].target == "drive:root/par.bin"' "$OUT" >/dev/null ||
+  fail "--parallel --json: not an array of the 3 results in order: $(cat "$OUT")"
 for id in $(grep -o '"id":"[^"]*"' "$OUT" | cut -d'"' -f4); do
   [ -n "$(sha_of_id "$id")" ] || fail "--parallel: $id not stored"
 done

@@ -111,6 +111,8 @@ int main(int argc, char** argv) {
   display.stop();
 
   int code = exit_ok;
+  // --json: one object for one file; a JSON array, in argument order, for several.
+  std::vector<std::string> json_results;
   for (std::size_t i = 0; i < n; ++i) {
     const job_result& r = results[i];
     const job_spec& job = opts.jobs[i];
@@ -122,12 +124,13 @@ int main(int argc, char** argv) {
         o.string("file", job.file).string("target", job.where.text).string("error", r.error);
         o.number("exit", static_cast<std::uint64_t>(r.exit));
         if (!r.quick_xor_hash.empty()) o.string("quickXorHash", r.quick_xor_hash);
-        out.out(o.str());
+        json_results.push_back(o.str());
       }
       continue;
     }
     if (opts.json) {
-      out.out(json_object()
+      json_results.push_back(json_object()
+                  .string("file", job.file)
                   .string("id", r.id)
                   .string("name", r.name)
                   .number("size", r.size)
@@ -147,6 +150,14 @@ int main(int argc, char** argv) {
                 " retries)";
       out.out(line);
     }
+  }
+  if (json_results.size() == 1 && n == 1) {
+    out.out(json_results.front());
+  } else if (!json_results.empty()) {
+    std::string array = "[\n";
+    for (std::size_t i = 0; i < json_results.size(); ++i)
+      array += json_results[i] + (i + 1 < json_results.size() ? ",\n" : "\n");
+    out.out(array + "]");
   }
   return code;
 }

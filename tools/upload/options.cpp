@@ -31,7 +31,7 @@ const char* const usage_text =
     "                       HTTP stack: libcurl (default), Boost.Beast blocking (a thread\n"
     "                       per file), Boost.Beast async (all files on one thread);\n"
     "                       beast* only in builds with Boost.Beast\n"
-    "  --json               print one JSON object per file on stdout\n"
+    "  --json               print the result as JSON on stdout (an array for several files)\n"
     "  --quiet              no progress output\n"
     "  --help, --version\n"
     "exit: 0 done, 2 usage, 3 server rejected (4xx), 4 retries exhausted / network\n"
