@@ -8,7 +8,7 @@ G=(--graph-base http://127.0.0.1:9/v1.0)
 run_cli help --help
 expect_rc 0 "--help"
 grep -q "^usage: rangeup-upload" "$OUT" || fail "--help text"
-for t in message:X event:X todo:L/T drive:P/n drive-path:a/b print:P/J/D --parallel --ca-file --resume --json; do
+for t in message:X event:X todo:L/T drive:P/n drive-path:a/b print:P/J/D --parallel --from-list --transport --ca-file --resume --json; do
   grep -q -- "$t" "$OUT" || grep -q -- "${t%%:*}" "$OUT" || fail "--help does not mention $t"
 done
 
@@ -30,6 +30,16 @@ for bad in "--chunk-size 0" "--chunk-size 4X" "--chunk-size -1" "--max-retries x
   run_cli "value" "${G[@]}" --allow-http $bad "$WORK/f" drive:P/n
   expect_rc 2 "bad value $bad"
 done
+run_cli no-list "${G[@]}" --allow-http --from-list "$WORK/absent.list"
+expect_rc 2 "--from-list of a missing file"
+grep -q "cannot read" "$ERR" || fail "--from-list: unclear error for a missing list"
+printf '# nothing\n\n' >"$WORK/empty.list"
+run_cli empty-list "${G[@]}" --allow-http --from-list "$WORK/empty.list"
+expect_rc 2 "--from-list with no pairs"
+printf '%s message:X\nlonely-word\n' "$WORK/f" >"$WORK/bad.list"
+run_cli bad-list "${G[@]}" --allow-http --from-list "$WORK/bad.list"
+expect_rc 2 "--from-list line without a target"
+grep -q "line 2: expected FILE TARGET" "$ERR" || fail "--from-list: the bad line is not named: $(cat "$ERR")"
 run_cli conflict-message "${G[@]}" --allow-http --conflict fail "$WORK/f" message:X
 expect_rc 2 "--conflict on a message"
 

@@ -32,6 +32,17 @@ jq -e 'length == 3 and .[0].target == "message:P1" and .[2].target == "drive:roo
 for id in $(grep -o '"id":"[^"]*"' "$OUT" | cut -d'"' -f4); do
   [ -n "$(sha_of_id "$id")" ] || fail "--parallel: $id not stored"
 done
+# The same pairs from a list (a file name with spaces; comments and blank lines skipped), and from stdin.
+cp "$WORK/g" "$WORK/g with spaces"
+printf '# uploads\n%s  message:L1\n\n  %s\ttodo:L/T2  \n' "$WORK/g with spaces" "$WORK/h" >"$WORK/pairs.list"
+run_cli from-list --json --allow-http --graph-base "$GRAPH" --parallel 2 --from-list "$WORK/pairs.list"
+expect_rc 0 "--from-list"
+jq -e 'length == 2 and .[0].target == "message:L1" and .[1].target == "todo:L/T2"' "$OUT" >/dev/null ||
+  fail "--from-list: results $(cat "$OUT")"
+GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --json --allow-http --graph-base "$GRAPH" --transport "${RANGEUP_TEST_TRANSPORT:-curl}" \
+  --from-list - "$WORK/f" message:L0 <"$WORK/pairs.list" >"$WORK/stdin.out" 2>>"$LEAK_LOG"
+jq -e 'length == 3 and .[0].target == "message:L0"' "$WORK/stdin.out" >/dev/null ||
+  fail "--from-list - with a pair on the command line: $(cat "$WORK/stdin.out")"
 stop_emulator
 
 start_emulator --faults 503@1:50 --retry-after 1

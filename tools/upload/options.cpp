@@ -1,11 +1,49 @@
 #include "options.hpp"
 
+#include <fstream>
+#include <iostream>
+
 #include "units.hpp"
 
 namespace upload_cli {
+namespace {
+
+// --from-list: one "FILE TARGET" per line; the target is the last word (it has
+// no spaces), so file names may contain spaces. Blank lines and # comments are
+// skipped. "-" reads standard input.
+bool read_list(const std::string& path, std::vector<std::string>& pairs, std::string& error) {
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path);
+    if (!file) {
+      error = "--from-list " + path + ": cannot read it";
+      return false;
+    }
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    const auto last = line.find_last_not_of(" \t\r");
+    line = line.substr(first, last - first + 1);
+    const auto gap = line.find_last_of(" \t");
+    if (gap == std::string::npos) {
+      error = "--from-list " + path + " line " + std::to_string(number) + ": expected FILE TARGET";
+      return false;
+    }
+    const auto file_end = line.find_last_not_of(" \t", gap);
+    pairs.push_back(line.substr(0, file_end + 1));
+    pairs.push_back(line.substr(gap + 1));
+  }
+  return true;
+}
+
+}  // namespace
 
 const char* const usage_text =
     "usage: rangeup-upload [options] FILE TARGET [FILE TARGET ...]\n"
+    "       rangeup-upload [options] --from-list LIST   (one FILE TARGET per line)\n"
     "Uploads FILE through a Microsoft Graph upload session.\n"
     "  TARGET  message:<id> | event:<id> | todo:<list-id>/<task-id>\n"
     "          | drive:<parent-item-id>/<name> | drive-path:<path/in/drive>\n"
@@ -27,6 +65,8 @@ const char* const usage_text =
     "  --allow-http         permit http:// to loopback hosts (testing only)\n"
     "  --ca-file PATH       trust the CA certificates in PATH (PEM) for https\n"
     "  --parallel N         upload up to N files at once (several FILE TARGET pairs)\n"
+    "  --from-list LIST     read FILE TARGET pairs from LIST, one per line (- = stdin;\n"
+    "                       blank lines and # comments skipped)\n"
     "  --transport curl|beast|beast-async\n"
     "                       HTTP stack: libcurl (default), Boost.Beast blocking (a thread\n"
     "                       per file), Boost.Beast async (all files on one thread);\n"
@@ -39,6 +79,7 @@ const char* const usage_text =
 
 parse_outcome parse_options(int argc, char** argv, options& out, std::string& error) {
   std::vector<std::string> positional;
+  std::vector<std::string> lists;
   bool options_done = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -131,6 +172,9 @@ parse_outcome parse_options(int argc, char** argv, options& out, std::string& er
       } else if (arg == "--ca-file") {
         if (value.empty()) return bad("needs a file name");
         out.ca_file = value;
+      } else if (arg == "--from-list") {
+        if (value.empty()) return bad("needs a file name (- for standard input)");
+        lists.push_back(value);
       } else if (arg == "--parallel") {
         const auto v = parse_count(value);
         if (!v || *v == 0 || *v > 64) return bad("expected 1 to 64");
@@ -152,8 +196,14 @@ parse_outcome parse_options(int argc, char** argv, options& out, std::string& er
       }
     }
   }
-  if (positional.empty() || positional.size() % 2 != 0) {
-    error = positional.empty() ? "missing FILE and TARGET" : "expected FILE TARGET pairs";
+  if (positional.size() % 2 != 0) {
+    error = "expected FILE TARGET pairs";
+    return parse_outcome::usage_error;
+  }
+  for (const auto& list : lists)
+    if (!read_list(list, positional, error)) return parse_outcome::usage_error;
+  if (positional.empty()) {
+    error = lists.empty() ? "missing FILE and TARGET" : "--from-list: no FILE TARGET pairs";
     return parse_outcome::usage_error;
   }
   for (std::size_t k = 0; k < positional.size(); k += 2) {
