@@ -3466,10 +3466,7 @@ class upload_session {
       return on_error_status(r, now, false);
     }
     std::error_code ec = r.body_truncated ? make_error_code(errc::malformed_json) : Codec::parse_session(r.body, doc_);
-    if (ec == errc::malformed_json) {  // cut short on the way: ask again (an orphan session just expires)
-      clear_server_error();
-      return transient(r.status, r.retry_after, now);
-    }
+    if (repeat_if_cut_short(ec, r, now)) return;  // an orphan session just expires
     attempt_ = 0;
     if (ec) return fail(ec, r.status);
     if (doc_.upload_url.empty()) return fail(errc::malformed_response, r.status);
@@ -3525,10 +3522,7 @@ class upload_session {
   void on_status_response(const response_view& r, instant now) noexcept {
     if (r.status == 200) {
       std::error_code ec = r.body_truncated ? make_error_code(errc::malformed_json) : Codec::parse_session(r.body, doc_);
-      if (ec == errc::malformed_json) {  // a GET is safe to repeat
-        clear_server_error();
-        return transient(r.status, r.retry_after, now);
-      }
+      if (repeat_if_cut_short(ec, r, now)) return;  // a GET is safe to repeat
       attempt_ = 0;
       if (ec) return fail(ec, r.status);
       note_expiry();
@@ -3569,10 +3563,7 @@ class upload_session {
     if (r.status != 200) return on_error_status(r, now, false);
     const std::error_code ec =
         r.body_truncated ? make_error_code(errc::malformed_json) : Codec::parse_drive_item(r.body, item_);
-    if (ec == errc::malformed_json) {  // a GET is safe to repeat
-      clear_server_error();
-      return transient(r.status, r.retry_after, now);
-    }
+    if (repeat_if_cut_short(ec, r, now)) return;  // a GET is safe to repeat
     attempt_ = 0;
     if (ec || item_.id.empty()) return fail(errc::malformed_response, r.status);
     // Another size: not what our upload would have created (the item was
@@ -3631,6 +3622,15 @@ class upload_session {
       default: break;
     }
     fail(make_error_code(code), r.status, false);
+  }
+
+  // A 2xx body that was cut short on the way (unreadable JSON) to a request
+  // that is safe to repeat: ask again, like after a transient failure.
+  bool repeat_if_cut_short(std::error_code ec, const response_view& r, instant now) noexcept {
+    if (ec != errc::malformed_json) return false;
+    clear_server_error();
+    transient(r.status, r.retry_after, now);
+    return true;
   }
 
   void transient(int status, std::string_view retry_after, instant now) noexcept {
