@@ -27,7 +27,7 @@ CASES = {
     "e_async": "Beast async_upload",
 }
 CONC = {
-    "cli": ("rangeup-upload (libcurl, a thread per file)", "cli_seq", "cli_par"),
+    "cli": ("rangeup-upload --parallel (curl multi, one thread)", "cli_seq", "cli_par"),
     "beast": ("Beast async_upload (one io_context thread)", "beast_seq", "beast_par"),
 }
 

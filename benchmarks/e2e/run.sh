@@ -112,7 +112,7 @@ MODE=$([ $QUICK = 1 ] && echo quick || echo full)
   cxx=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
   echo "| compiler | $("$cxx" --version | head -n 1), Release |"
   echo "| curl | $(curl --version | head -n1 | cut -d' ' -f1-3) |"
-  echo "| commit | $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -q . && echo ' + uncommitted changes') |"
+  echo "| commit | $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" status --porcelain -- . ":!benchmarks/results" 2>/dev/null | grep -q . && echo ' + uncommitted changes') |"
   echo "| load average at start | $(cut -d' ' -f1-3 /proc/loadavg) |"
 } >"$OUT/raw/machine.md"
 
