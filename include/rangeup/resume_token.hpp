@@ -11,6 +11,9 @@
 //   mtime=<file mtime, ns>
 //   hash=<optional hash prefix>
 //   url=<uploadUrl>
+//   final=1          (only when the request that completes the upload may be
+//                     on its way: a 404 after the restore then means "maybe
+//                     done", not "start again")
 //   check=<16 hex: FNV-1a 64 of everything above>
 //
 // The uploadUrl is a bearer credential for the session: store tokens like
@@ -39,6 +42,7 @@ struct resume_state {
   std::int64_t mtime_ns = 0;
   fixed_string<64> hash_prefix;
   fixed_string<RANGEUP_MAX_URL_LENGTH> upload_url;
+  bool final_pending = false;  // the completing request was next or unanswered when saved
 };
 
 inline constexpr std::string_view resume_token_magic = "rangeup-resume-v1";
@@ -154,6 +158,7 @@ inline result<std::size_t> write_resume_token(const resume_state& st, char* out,
   detail::append_signed(w, st.mtime_ns);
   w.append("\nhash=").append(st.hash_prefix.view());
   w.append("\nurl=").append(st.upload_url.view()).append('\n');
+  if (st.final_pending) w.append("final=1\n");
   if (!w.ok()) return errc::buffer_too_small;
   const std::uint64_t sum = fnv1a64(w.view());
   w.append("check=");
@@ -193,6 +198,10 @@ inline std::error_code parse_resume_token(std::string_view token, resume_state& 
   if (!detail::take_field(s, "mtime", v) || !detail::parse_i64_exact(v, r.mtime_ns)) return bad;
   if (!detail::take_field(s, "hash", v) || !valid_hash_prefix(v) || r.hash_prefix.assign(v)) return bad;
   if (!detail::take_field(s, "url", v) || v.empty() || !detail::is_token_safe(v) || r.upload_url.assign(v)) return bad;
+  if (detail::take_field(s, "final", v)) {
+    if (v != "1") return bad;
+    r.final_pending = true;
+  }
   if (!s.empty()) return bad;
   st = r;
   return {};

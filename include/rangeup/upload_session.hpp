@@ -230,7 +230,21 @@ class upload_session {
     st.mtime_ns = mtime_ns_;
     st.hash_prefix = hash_prefix_;
     st.upload_url = upload_url_;
+    st.final_pending = final_unanswered_ || final_request_next();
     return write_resume_token(st, out, capacity);
+  }
+
+  // True when the next request is the one that would complete the upload (the
+  // last missing bytes, or a deferred commit). A driver that persists resume
+  // tokens now and then should persist one now: if the process dies while that
+  // request is out, the restored session must know the upload may be complete.
+  bool final_request_next() const noexcept {
+    if (phase_ != phase::ready || upload_url_.empty()) return false;
+    if (next_ == action::commit) return true;
+    if (next_ != action::put) return false;
+    if (range_count_ == 0) return flavor_.deferred_commit();
+    auto r = planner_.next(ranges_, range_count_, total_);
+    return r && r->length() == missing_bytes(ranges_, range_count_, total_);
   }
 
   // Continues the session a token describes instead of creating one. Only
@@ -263,6 +277,9 @@ class upload_session {
     fallback_count_ = 0;
     fallback_landed_ = false;
     first_status_after_restore_ = true;
+    // Saved just before (or while) the completing request went out: if the
+    // session is gone now, that request probably completed it.
+    final_unanswered_ = st.final_pending;
     next_ = action::status;
     return {};
   }

@@ -2468,6 +2468,9 @@ struct file_fingerprint {
 //   mtime=<file mtime, ns>
 //   hash=<optional hash prefix>
 //   url=<uploadUrl>
+//   final=1          (only when the request that completes the upload may be
+//                     on its way: a 404 after the restore then means "maybe
+//                     done", not "start again")
 //   check=<16 hex: FNV-1a 64 of everything above>
 //
 // The uploadUrl is a bearer credential for the session: store tokens like
@@ -2492,6 +2495,7 @@ struct resume_state {
   std::int64_t mtime_ns = 0;
   fixed_string<64> hash_prefix;
   fixed_string<RANGEUP_MAX_URL_LENGTH> upload_url;
+  bool final_pending = false;  // the completing request was next or unanswered when saved
 };
 
 inline constexpr std::string_view resume_token_magic = "rangeup-resume-v1";
@@ -2607,6 +2611,7 @@ inline result<std::size_t> write_resume_token(const resume_state& st, char* out,
   detail::append_signed(w, st.mtime_ns);
   w.append("\nhash=").append(st.hash_prefix.view());
   w.append("\nurl=").append(st.upload_url.view()).append('\n');
+  if (st.final_pending) w.append("final=1\n");
   if (!w.ok()) return errc::buffer_too_small;
   const std::uint64_t sum = fnv1a64(w.view());
   w.append("check=");
@@ -2646,6 +2651,10 @@ inline std::error_code parse_resume_token(std::string_view token, resume_state& 
   if (!detail::take_field(s, "mtime", v) || !detail::parse_i64_exact(v, r.mtime_ns)) return bad;
   if (!detail::take_field(s, "hash", v) || !valid_hash_prefix(v) || r.hash_prefix.assign(v)) return bad;
   if (!detail::take_field(s, "url", v) || v.empty() || !detail::is_token_safe(v) || r.upload_url.assign(v)) return bad;
+  if (detail::take_field(s, "final", v)) {
+    if (v != "1") return bad;
+    r.final_pending = true;
+  }
   if (!s.empty()) return bad;
   st = r;
   return {};
@@ -3318,7 +3327,21 @@ class upload_session {
     st.mtime_ns = mtime_ns_;
     st.hash_prefix = hash_prefix_;
     st.upload_url = upload_url_;
+    st.final_pending = final_unanswered_ || final_request_next();
     return write_resume_token(st, out, capacity);
+  }
+
+  // True when the next request is the one that would complete the upload (the
+  // last missing bytes, or a deferred commit). A driver that persists resume
+  // tokens now and then should persist one now: if the process dies while that
+  // request is out, the restored session must know the upload may be complete.
+  bool final_request_next() const noexcept {
+    if (phase_ != phase::ready || upload_url_.empty()) return false;
+    if (next_ == action::commit) return true;
+    if (next_ != action::put) return false;
+    if (range_count_ == 0) return flavor_.deferred_commit();
+    auto r = planner_.next(ranges_, range_count_, total_);
+    return r && r->length() == missing_bytes(ranges_, range_count_, total_);
   }
 
   // Continues the session a token describes instead of creating one. Only
@@ -3351,6 +3374,9 @@ class upload_session {
     fallback_count_ = 0;
     fallback_landed_ = false;
     first_status_after_restore_ = true;
+    // Saved just before (or while) the completing request went out: if the
+    // session is gone now, that request probably completed it.
+    final_unanswered_ = st.final_pending;
     next_ = action::status;
     return {};
   }

@@ -4,6 +4,7 @@
 
 #include <rangeup/rangeup.hpp>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -237,4 +238,132 @@ TEST_CASE("resume: a token can be saved after a failure, not after completion or
   d.on_response(reply(201, "", "https://x/Attachments('id')"), rangeup::instant{0});
   REQUIRE(d.next_step(rangeup::instant{0}).done());
   CHECK(d.save_resume_token(buf, sizeof buf).error() == errc::invalid_argument);
+}
+
+// ---- a crash while the completing request is out -----------------------------------
+// The process dies after sending the last fragment (or the commit) and before
+// the answer: the session may have completed and gone. The token saved just
+// before says so (final=1), and a 404 after the restore is then "maybe done",
+// never a blind second upload.
+
+namespace {
+
+// A 200-byte Outlook upload in 100-byte fragments, one fragment confirmed:
+// the next request is the final one.
+std::string token_before_final(const rangeup::file_fingerprint& fp) {
+  outlook_session s(outlook_target, {"a.bin", 200}, chunks(100));
+  REQUIRE_FALSE(s.set_fingerprint(fp));
+  expect_create(s, created);
+  CHECK_FALSE(s.final_request_next());  // the first of two fragments is next
+  expect_request(s);
+  s.on_response(reply(200, R"({"NextExpectedRanges":["100"]})"), rangeup::instant{0});
+  CHECK(s.final_request_next());
+  char buf[4096];
+  auto n = s.save_resume_token(buf, sizeof buf);
+  REQUIRE(n);
+  return std::string(buf, *n);
+}
+
+}  // namespace
+
+TEST_CASE("resume: a token saved when the completing request is next says final=1; others do not") {
+  const rangeup::file_fingerprint fp{200, 42, {}};
+  const std::string before_final = token_before_final(fp);
+  CHECK(before_final.find("next=100\nexpires=") != std::string::npos);
+  CHECK(before_final.find("\nfinal=1\ncheck=") != std::string::npos);
+  const std::string mid = token_at_200({1000, 42, {}});
+  CHECK(mid.find("final=") == std::string::npos);
+
+  rangeup::resume_state st;
+  REQUIRE_FALSE(rangeup::parse_resume_token(before_final, st));
+  CHECK(st.final_pending);
+  // final= takes only 1 (the checksum is recomputed so only the value is wrong).
+  for (const std::string_view value : {"0", "yes", ""}) {
+    std::string body = before_final.substr(0, before_final.find("final=1\n"));
+    body += "final=" + std::string(value) + "\n";
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(rangeup::fnv1a64(body)));
+    CHECK(rangeup::parse_resume_token(body + "check=" + hex + "\n", st) == errc::invalid_resume_token);
+  }
+}
+
+TEST_CASE("resume: final=1 and the session gone (404): Outlook reports completion_unknown, no second attachment") {
+  const rangeup::file_fingerprint fp{200, 42, {}};
+  const std::string token = token_before_final(fp);
+  outlook_session s(outlook_target, {"a.bin", 200}, chunks(100));
+  REQUIRE_FALSE(s.restore(token, fp));
+  CHECK(expect_request(s).method == rangeup::http_method::get);
+  // Outlook may not answer GET on an uploadUrl (404 = unsupported, tried once):
+  // the saved offset is used, and the final PUT meets the 404 instead.
+  s.on_response(reply(404), rangeup::instant{0});
+  auto put = expect_request(s);
+  CHECK(put.content_range == "bytes 100-199/200");
+  s.on_response(reply(404), rangeup::instant{0});
+  const auto* f = expect_failed(s);
+  CHECK(f->code == errc::completion_unknown);
+  CHECK(s.progress_info().restarts == 0);
+}
+
+TEST_CASE("resume: final=1 but the session alive and missing bytes: continue, and a later 404 restarts") {
+  const rangeup::file_fingerprint fp{200, 42, {}};
+  const std::string token = token_before_final(fp);
+  outlook_session s(outlook_target, {"a.bin", 200}, chunks(100));
+  REQUIRE_FALSE(s.restore(token, fp));
+  expect_request(s);
+  s.on_response(reply(200, R"({"NextExpectedRanges":["100"]})"), rangeup::instant{0});  // the final never landed
+  auto put = expect_request(s);
+  CHECK(put.content_range == "bytes 100-199/200");
+  s.on_response(reply(404), rangeup::instant{0});  // answered this time: a plain expiry
+  CHECK(expect_request(s).method == rangeup::http_method::post);
+  CHECK(s.progress_info().restarts == 1);
+}
+
+TEST_CASE("resume: a token without final=1 and the session gone: a new session, as before") {
+  const rangeup::file_fingerprint fp{1000, 42, {}};
+  const std::string token = token_at_200(fp);
+  outlook_session s(outlook_target, {"a.bin", 1000}, chunks(100));
+  REQUIRE_FALSE(s.restore(token, fp));
+  expect_request(s);
+  s.on_response(reply(404), rangeup::instant{0});  // GET unsupported (Outlook)
+  CHECK(expect_request(s).content_range == "bytes 200-299/1000");
+  s.on_response(reply(404), rangeup::instant{0});
+  CHECK(expect_request(s).method == rangeup::http_method::post);
+  CHECK(s.progress_info().restarts == 1);
+}
+
+TEST_CASE("resume: final=1 on a driveItem: the 404 leads to the item look-up, which finds the upload done") {
+  const std::uint64_t size = 2 * Q;
+  std::vector<unsigned char> bytes(size, 0x3c);
+  sim_server server(sim_defaults(sim_kind::drive, size), bytes.data());
+  rangeup::drive_item d;
+  d.parent_id = "p";
+  const rangeup::file_fingerprint fp{size, 7, {}};
+  std::string token;
+  {
+    rangeup::upload_session<rangeup::drive_item> s(d, {"f.bin", size}, chunks(Q));
+    s.set_bearer_token("test-token");
+    REQUIRE_FALSE(s.set_fingerprint(fp));
+    for (int i = 0; i < 2; ++i) {  // create, first PUT
+      const rangeup::step st = s.next_step(rangeup::instant{0});
+      REQUIRE(st.request());
+      s.on_response(server.handle(*st.request(), 0, fault::none).response, rangeup::instant{0});
+    }
+    REQUIRE(s.final_request_next());
+    char buf[4096];
+    auto n = s.save_resume_token(buf, sizeof buf);
+    REQUIRE(n);
+    token.assign(buf, *n);
+    // The final PUT reaches the server; its answer never reaches us (the process dies).
+    const rangeup::step st = s.next_step(rangeup::instant{0});
+    REQUIRE(st.request());
+    (void)server.handle(*st.request(), 0, fault::none);
+  }
+  rangeup::upload_session<rangeup::drive_item> s(d, {"f.bin", size}, chunks(Q));
+  s.set_bearer_token("test-token");
+  REQUIRE_FALSE(s.restore(token, fp));
+  no_faults none;
+  const run_outcome out = run_upload(s, server, none);
+  REQUIRE(out.done);
+  CHECK(server.look_ups == 1);
+  CHECK(s.progress_info().restarts == 0);
 }

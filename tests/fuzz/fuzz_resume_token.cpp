@@ -24,7 +24,8 @@ namespace {
 bool same(const rangeup::resume_state& a, const rangeup::resume_state& b) {
   return a.flavor == b.flavor.view() && a.target == b.target && a.size == b.size && a.next_offset == b.next_offset &&
          a.has_expiry == b.has_expiry && (!a.has_expiry || a.expires_unix == b.expires_unix) &&
-         a.mtime_ns == b.mtime_ns && a.hash_prefix == b.hash_prefix.view() && a.upload_url == b.upload_url.view();
+         a.mtime_ns == b.mtime_ns && a.hash_prefix == b.hash_prefix.view() && a.upload_url == b.upload_url.view() &&
+         a.final_pending == b.final_pending;
 }
 
 using outlook_session = rangeup::upload_session<rangeup::outlook_attachment>;
@@ -64,6 +65,7 @@ void check_written(byte_reader& in) {
   st.next_offset = in.u64();
   if ((flags & 1) && st.size < UINT64_MAX) st.next_offset %= st.size + 1;  // mostly parsable
   st.has_expiry = (flags & 2) != 0;
+  st.final_pending = (flags & 4) != 0;
   st.expires_unix = static_cast<std::int64_t>(in.u64());
   st.mtime_ns = static_cast<std::int64_t>(in.u64());
   (void)st.hash_prefix.assign(in.bytes(in.u8() % 65));

@@ -87,7 +87,8 @@ job_result failed(int code, std::string why) {
 }
 
 // Persists the session's resume token, at most once a second (the first
-// token, which carries a new uploadUrl, immediately).
+// token, which carries a new uploadUrl, and the one saved before the completing
+// request, immediately).
 template <class Session>
 struct checkpointer {
   Session* session = nullptr;
@@ -124,7 +125,12 @@ struct checkpointer {
     const std::size_t end = token.find('\n', at + 1);
     return token.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
   }
-  static void hook(void* self) noexcept { static_cast<checkpointer*>(self)->save(false); }
+  // Throttled, except right before the request that completes the upload: a
+  // crash while it is out must leave a token that says so (final=1).
+  static void hook(void* self) noexcept {
+    auto* cp = static_cast<checkpointer*>(self);
+    cp->save(cp->session->final_request_next());
+  }
 };
 
 rangeup::drive_item::conflict conflict_of(const std::string& s) {

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# SIGKILL while the request that completes the upload is out: the emulator has
+# stored the last fragment (the upload is complete) and holds its answer back.
+# The resume file saved just before that request says final=1, so the rerun
+# with the same --resume file does not upload the file a second time: drive
+# finds the item by path (exit 0, one item, one session); an Outlook attachment
+# is reported as "may have completed" (exit 4), never attached twice.
+. "$(dirname "$0")/lib.sh"
+TEST_NAME=crash-final
+
+make_file "$WORK/f" $((3 * 4194304 + 100))  # 4 fragments of <= 4 MiB: the 4th PUT is the last
+
+# Starts the upload, waits until the emulator has completed it, SIGKILLs the CLI.
+kill_after_completion() {  # name target resume-file
+  local name=$1 target=$2 state=$3 pid i
+  track_resume_file "$state"
+  GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --transport "$TRANSPORT" --allow-http --graph-base "$GRAPH" \
+    --chunk-size 4M --resume "$state" "$WORK/f" "$target" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  pid=$!
+  for i in $(seq 1 300); do  # <= 30 s
+    [ "$(counter completed)" = 1 ] && break
+    sleep 0.1
+  done
+  [ "$(counter completed)" = 1 ] || { kill -KILL "$pid" 2>/dev/null; fail "$name: the upload never completed"; }
+  kill -KILL "$pid" 2>/dev/null || fail "$name: the CLI ended before the kill (the answer was not held back)"
+  wait "$pid" 2>/dev/null
+  RUN_COUNT=$((RUN_COUNT + 1))
+  cat "$WORK/$name.out" "$WORK/$name.err" >>"$LEAK_LOG"
+  grep -qx 'final=1' "$state" || fail "$name: the resume file does not record that the final request was out"
+}
+
+# drive, conflict fail: the rerun finds the completed item and adopts it.
+start_emulator --faults "slow@4" --slow-ms 60000
+kill_after_completion drive1 drive:root/crash-final.bin "$WORK/drive.resume"
+run_cli drive2 --json --allow-http --graph-base "$GRAPH" --chunk-size 4M --resume "$WORK/drive.resume" \
+  "$WORK/f" drive:root/crash-final.bin
+expect_rc 0 "drive rerun"
+[ "$(json_num "$OUT" restarts)" = 0 ] || fail "drive: restarted instead of looking the item up"
+[ "$(counter creates)" = 1 ] || fail "drive: a second session was created"
+[ "$(counter completed)" = 1 ] || fail "drive: expected exactly one stored item"
+[ "$(counter item_gets)" = 1 ] || fail "drive: expected one GET of the item (got $(counter item_gets))"
+[ "$(sha_of_id "$(json_str "$OUT" id)")" = "$(sha "$WORK/f")" ] || fail "drive: the adopted item is not the file"
+grep -q '"integrity_checked":true' "$OUT" || fail "drive: the adopted item's hash was not checked"
+stop_emulator
+
+# Outlook message: reported, never a second attachment.
+start_emulator --faults "slow@4" --slow-ms 60000
+kill_after_completion msg1 message:MSG-CRASH "$WORK/msg.resume"
+run_cli msg2 --json --allow-http --graph-base "$GRAPH" --chunk-size 4M --resume "$WORK/msg.resume" \
+  "$WORK/f" message:MSG-CRASH
+expect_rc 4 "message rerun"
+grep -q "may have completed" "$ERR" || fail "message: no clear message: $(cat "$ERR")"
+[ "$(counter creates)" = 1 ] || fail "message: a second session was created ($(counter creates))"
+[ "$(counter completed)" = 1 ] || fail "message: expected exactly one attachment"
+report | grep -q "\"sha256\":\"$(sha "$WORK/f")\"" || fail "message: the stored attachment is not the file"
+stop_emulator
+
+check_no_leak
+note "ok"
