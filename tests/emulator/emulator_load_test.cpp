@@ -22,6 +22,23 @@ void fill(std::uint64_t offset, char* out, std::size_t n) {
   }
 }
 
+// The emulator is built with the same flags as this test. Under AddressSanitizer
+// its RSS also holds shadow memory and the quarantine of freed blocks (gcc 12 at
+// -O0: ~83 MiB for this upload), so the bound there only proves that the 200 MiB
+// are not held in memory; without ASan it is the real budget.
+#if defined(__SANITIZE_ADDRESS__)
+#define RANGEUP_TEST_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RANGEUP_TEST_UNDER_ASAN 1
+#endif
+#endif
+#ifdef RANGEUP_TEST_UNDER_ASAN
+constexpr long rss_bound_kib = 160 * 1024;
+#else
+constexpr long rss_bound_kib = 64 * 1024;
+#endif
+
 }  // namespace
 
 TEST_CASE("8 concurrent sessions upload interleaved and all land intact") {
@@ -91,7 +108,7 @@ TEST_CASE("200 MiB in 4 MiB ranges streams to disk with bounded memory") {
   const long peak_kib = emu.peak_rss_kib();
   MESSAGE("emulator peak RSS (VmHWM) after 200 MiB: " << peak_kib << " KiB");
   CHECK(peak_kib > 0);
-  CHECK(peak_kib < 64 * 1024);
+  CHECK(peak_kib < rss_bound_kib);
 }
 
 TEST_CASE("sink discards and counts") {
