@@ -219,6 +219,7 @@ class harness {
                    static_cast<int>(r.response.retry_after.size()), r.response.retry_after.data());
     }
     if (r.transport) {
+      ++unanswered_;
       s_->on_transport_error(r.transport, now_);
     } else {
       s_->on_response(r.response, now_);
@@ -462,8 +463,10 @@ class harness {
       const bool stalls_allowed = 2 * std::uint64_t{disruptions_} + 1 >= su_.options.max_stalls;
       if (stalls_allowed && (f.code == errc::range_not_satisfiable || f.code == errc::protocol_violation)) return;
       // A disruption may take the last fragment's answer: an attachment then
-      // reports that it may have completed rather than attach it twice.
-      if (disruptions_ != 0 && f.code == errc::completion_unknown) return;
+      // reports that it may have completed rather than attach it twice. So may
+      // a request dropped before the server saw it: the client cannot tell the
+      // two apart, and a later 404 (expiry) then reads as "maybe completed".
+      if ((disruptions_ != 0 || unanswered_ != 0) && f.code == errc::completion_unknown) return;
       FUZZ_CHECK(f.code == errc::retries_exhausted || f.code == errc::restarts_exhausted || f.code == errc::cancelled,
                  "a consistent server, yet failed with '%s' (http %d)", f.code.message().c_str(), f.http_status);
     }
@@ -481,6 +484,7 @@ class harness {
   std::int64_t latency_ = 0;
   bool pure_ = true;
   std::uint32_t disruptions_ = 0;
+  std::uint32_t unanswered_ = 0;  // requests answered by a transport error (any kind)
   bool trace_ = std::getenv("RANGEUP_FUZZ_TRACE") != nullptr;  // print the exchange (reproducing a finding)
   std::string junk_location_, junk_body_, junk_retry_;
 };
