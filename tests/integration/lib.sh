@@ -110,6 +110,25 @@ upload_ok() {
 
 track_resume_file() { RESUME_FILES+=("$1"); }
 
+# After a lost last answer (or a crash while the last request was out): the
+# driveItem was found by path and adopted: one session, one item, hash checked.
+expect_item_adopted() {  # label
+  [ "$(json_num "$OUT" restarts)" = 0 ] || fail "$1: restarted instead of looking the item up"
+  [ "$(counter creates)" = 1 ] || fail "$1: a second session was created"
+  [ "$(counter completed)" = 1 ] || fail "$1: expected exactly one stored item"
+  [ "$(counter item_gets)" = 1 ] || fail "$1: expected one GET of the item (got $(counter item_gets))"
+  grep -q '"integrity_checked":true' "$OUT" || fail "$1: the looked-up item's hash was not checked"
+}
+
+# ... or reported as "may have completed" (exit 4), and stored exactly once.
+expect_reported_once() {  # label file
+  expect_rc 4 "$1"
+  grep -q "may have completed" "$ERR" || fail "$1: no clear message: $(cat "$ERR")"
+  [ "$(counter creates)" = 1 ] || fail "$1: a second session was created ($(counter creates))"
+  [ "$(counter completed)" = 1 ] || fail "$1: expected exactly one stored upload"
+  report | grep -q "\"sha256\":\"$(sha "$2")\"" || fail "$1: the stored upload is not the file"
+}
+
 # Nothing printed may contain the token or an uploadUrl credential; resume
 # files may hold the uploadUrl (their job) but never the bearer token.
 check_no_leak() {

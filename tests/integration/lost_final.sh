@@ -12,29 +12,19 @@ make_file "$WORK/f" $((3 * 4194304 + 100))  # 4 fragments of <= 4 MiB: the 4th P
 # drive, conflict fail: the item is found by path and adopted.
 start_emulator --faults "lost@4"
 upload_ok drive "$WORK/f" drive:root/lost.bin --chunk-size 4M --conflict fail
-[ "$(json_num "$OUT" restarts)" = 0 ] || fail "drive: restarted instead of looking the item up"
-[ "$(counter creates)" = 1 ] || fail "drive: a second session was created"
-[ "$(counter completed)" = 1 ] || fail "drive: expected exactly one stored item"
-[ "$(counter item_gets)" = 1 ] || fail "drive: expected one GET of the item (got $(counter item_gets))"
-grep -q '"integrity_checked":true' "$OUT" || fail "drive: the looked-up item's hash was not checked"
+expect_item_adopted drive
 stop_emulator
 
 # drive, conflict rename: the item may carry another name: reported, not uploaded twice.
 start_emulator --faults "lost@4"
 run_cli rename --json --allow-http --graph-base "$GRAPH" --chunk-size 4M --conflict rename "$WORK/f" drive:root/r.bin
-expect_rc 4 "drive rename"
-grep -q "may have completed" "$ERR" || fail "drive rename: no clear message: $(cat "$ERR")"
-[ "$(counter creates)" = 1 ] && [ "$(counter completed)" = 1 ] || fail "drive rename: uploaded twice"
+expect_reported_once "drive rename" "$WORK/f"
 stop_emulator
 
 # Outlook message: never a second attachment.
 start_emulator --faults "lost@4"
 run_cli message --json --allow-http --graph-base "$GRAPH" "$WORK/f" message:MSG-LOST
-expect_rc 4 "message"
-grep -q "may have completed" "$ERR" || fail "message: no clear message: $(cat "$ERR")"
-[ "$(counter creates)" = 1 ] || fail "message: a second session was created ($(counter creates))"
-[ "$(counter completed)" = 1 ] || fail "message: expected exactly one attachment"
-report | grep -q "\"sha256\":\"$(sha "$WORK/f")\"" || fail "message: the stored attachment is not the file"
+expect_reported_once message "$WORK/f"
 stop_emulator
 
 check_no_leak
