@@ -40,14 +40,10 @@ for t in $(seq 1 "$N"); do
 
   # Run 1: throttled to ~2.7 s, killed after 0.2 .. 2.2 s.
   delay=$((200 + RANDOM % 2000))
-  GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --allow-http --graph-base "$GRAPH" --chunk-size $chunk \
-    --limit-rate $RATE --resume "$state" "$f" "$target" >"$WORK/c$t.out" 2>"$WORK/c$t.err" &
-  pid=$!
+  start_cli "c$t" --allow-http --graph-base "$GRAPH" --chunk-size $chunk --limit-rate $RATE --resume "$state" "$f" "$target"
   sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-  kill -KILL "$pid" 2>/dev/null || fail "trial $t: the upload ended before the kill (${delay} ms)"
-  wait "$pid" 2>/dev/null
-  cat "$WORK/c$t.out" "$WORK/c$t.err" >>"$LEAK_LOG"
-  RUN_COUNT=$((RUN_COUNT + 1))
+  kill -KILL "$CLI_PID" 2>/dev/null || fail "trial $t: the upload ended before the kill (${delay} ms)"
+  finish_cli
   before=$(($(counter bytes_received) - received0))
   had_state=0
   grep -q '^url=' "$state" 2>/dev/null && had_state=1

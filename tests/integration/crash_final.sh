@@ -12,20 +12,12 @@ make_file "$WORK/f" $((3 * 4194304 + 100))  # 4 fragments of <= 4 MiB: the 4th P
 
 # Starts the upload, waits until the emulator has completed it, SIGKILLs the CLI.
 kill_after_completion() {  # name target resume-file
-  local name=$1 target=$2 state=$3 pid i
+  local name=$1 target=$2 state=$3
   track_resume_file "$state"
-  GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --transport "$TRANSPORT" --allow-http --graph-base "$GRAPH" \
-    --chunk-size 4M --resume "$state" "$WORK/f" "$target" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-  pid=$!
-  for i in $(seq 1 300); do  # <= 30 s
-    [ "$(counter completed)" = 1 ] && break
-    sleep 0.1
-  done
-  [ "$(counter completed)" = 1 ] || { kill -KILL "$pid" 2>/dev/null; fail "$name: the upload never completed"; }
-  kill -KILL "$pid" 2>/dev/null || fail "$name: the CLI ended before the kill (the answer was not held back)"
-  wait "$pid" 2>/dev/null
-  RUN_COUNT=$((RUN_COUNT + 1))
-  cat "$WORK/$name.out" "$WORK/$name.err" >>"$LEAK_LOG"
+  start_cli "$name" --allow-http --graph-base "$GRAPH" --chunk-size 4M --resume "$state" "$WORK/f" "$target"
+  wait_for 300 counter_is completed 1 || { kill -KILL "$CLI_PID" 2>/dev/null; fail "$name: the upload never completed"; }
+  kill -KILL "$CLI_PID" 2>/dev/null || fail "$name: the CLI ended before the kill (the answer was not held back)"
+  finish_cli
   grep -qx 'final=1' "$state" || fail "$name: the resume file does not record that the final request was out"
 }
 

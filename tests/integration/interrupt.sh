@@ -6,20 +6,11 @@
 . "$(dirname "$0")/lib.sh"
 start_emulator
 make_file "$WORK/f" $((8 * 1048576))
-GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --transport "$TRANSPORT" --allow-http --graph-base "$GRAPH" --limit-rate 2M \
-  "$WORK/f" message:MSG-I >"$WORK/i.out" 2>"$WORK/i.err" &
-pid=$!
-for _ in $(seq 1 50); do
-  [ "$(counter creates)" = 1 ] && break
-  sleep 0.1
-done
+start_cli i --allow-http --graph-base "$GRAPH" --limit-rate 2M "$WORK/f" message:MSG-I
+wait_for 50 counter_is creates 1
 sleep 0.5
-kill -INT $pid
-wait $pid
-RC=$?
-cat "$WORK/i.out" "$WORK/i.err" >>"$LEAK_LOG"
-RUN_COUNT=$((RUN_COUNT + 1))
-LAST_ERR=$WORK/i.err
+kill -INT $CLI_PID
+finish_cli
 expect_rc 130 "SIGINT"
 grep -q "interrupted" "$WORK/i.err" || fail "no interrupted line"
 [ "$(counter deletes)" = 1 ] || fail "the session was not deleted"
@@ -29,20 +20,11 @@ grep -q "interrupted" "$WORK/i.err" || fail "no interrupted line"
 # same command then finishes the upload in that session.
 STATE=$WORK/state.resume
 track_resume_file "$STATE"
-GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --transport "$TRANSPORT" --allow-http --graph-base "$GRAPH" --limit-rate 2M --resume "$STATE" \
-  "$WORK/f" message:MSG-J >"$WORK/j.out" 2>"$WORK/j.err" &
-pid=$!
-for _ in $(seq 1 50); do
-  [ -s "$STATE" ] && break
-  sleep 0.1
-done
+start_cli j --allow-http --graph-base "$GRAPH" --limit-rate 2M --resume "$STATE" "$WORK/f" message:MSG-J
+wait_for 50 test -s "$STATE"
 sleep 0.5
-kill -INT $pid
-wait $pid
-RC=$?
-cat "$WORK/j.out" "$WORK/j.err" >>"$LEAK_LOG"
-RUN_COUNT=$((RUN_COUNT + 1))
-LAST_ERR=$WORK/j.err
+kill -INT $CLI_PID
+finish_cli
 expect_rc 130 "SIGINT with --resume"
 grep -q "rerun the same command" "$WORK/j.err" || fail "no rerun hint: $(cat "$WORK/j.err")"
 [ "$(counter deletes)" = 1 ] || fail "--resume: the session was deleted"
@@ -52,16 +34,10 @@ upload_ok resumed "$WORK/f" message:MSG-J --resume "$STATE"
 
 # The file changing under the upload is a local error (exit 5), not garbage uploaded.
 make_file "$WORK/g" $((6 * 1048576))
-GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --transport "$TRANSPORT" --allow-http --graph-base "$GRAPH" --limit-rate 2M \
-  "$WORK/g" message:MSG-K >"$WORK/k.out" 2>"$WORK/k.err" &
-pid=$!
+start_cli k --allow-http --graph-base "$GRAPH" --limit-rate 2M "$WORK/g" message:MSG-K
 sleep 1
 echo more >>"$WORK/g"
-wait $pid
-RC=$?
-cat "$WORK/k.out" "$WORK/k.err" >>"$LEAK_LOG"
-RUN_COUNT=$((RUN_COUNT + 1))
-LAST_ERR=$WORK/k.err
+finish_cli
 expect_rc 5 "file changed during the upload"
 grep -q "changed during the upload" "$WORK/k.err" || fail "source changed line: $(cat "$WORK/k.err")"
 stop_emulator
@@ -69,22 +45,13 @@ stop_emulator
 # SIGINT while the server sits on an answer (no bytes moving) still cancels at
 # once and DELETEs: the transport must not wait for the stalled response.
 start_emulator --faults slow@1 --slow-ms 8000
-GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --transport "$TRANSPORT" --allow-http --graph-base "$GRAPH" \
-  "$WORK/g" message:MSG-S >"$WORK/s.out" 2>"$WORK/s.err" &
-pid=$!
-for _ in $(seq 1 50); do
-  [ "$(counter creates)" = 1 ] && break
-  sleep 0.1
-done
+start_cli s --allow-http --graph-base "$GRAPH" "$WORK/g" message:MSG-S
+wait_for 50 counter_is creates 1
 sleep 0.3
 start=$(date +%s%3N)
-kill -INT $pid
-wait $pid
-RC=$?
+kill -INT $CLI_PID
+finish_cli
 took=$(($(date +%s%3N) - start))
-cat "$WORK/s.out" "$WORK/s.err" >>"$LEAK_LOG"
-RUN_COUNT=$((RUN_COUNT + 1))
-LAST_ERR=$WORK/s.err
 expect_rc 130 "SIGINT during a stalled response"
 [ "$took" -lt 4000 ] || fail "SIGINT during a stalled response took $took ms (the stall is 8 s)"
 [ "$(counter deletes)" = 1 ] || fail "stalled: the session was not deleted"

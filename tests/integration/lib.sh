@@ -71,11 +71,43 @@ run_cli() {
   cat "$OUT" "$ERR" >>"$LEAK_LOG"
 }
 
+# start_cli NAME [args...]: run_cli in the background, for a test that signals
+# or kills it; sets CLI_PID (and OUT, ERR). finish_cli then waits for it and
+# sets RC.
+start_cli() {
+  local name=$1
+  shift
+  OUT=$WORK/$name.out
+  ERR=$WORK/$name.err
+  LAST_ERR=$ERR
+  GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --transport "$TRANSPORT" "$@" >"$OUT" 2>"$ERR" &
+  CLI_PID=$!
+}
+finish_cli() {
+  wait "$CLI_PID" 2>/dev/null
+  RC=$?
+  RUN_COUNT=$((RUN_COUNT + 1))
+  cat "$OUT" "$ERR" >>"$LEAK_LOG"
+}
+
+# wait_for TRIES CMD [args...]: runs CMD every 0.1 s until it succeeds, at most
+# TRIES times; fails when it never did.
+wait_for() {
+  local tries=$1 i
+  shift
+  for i in $(seq 1 "$tries"); do
+    "$@" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 expect_rc() { [ "$RC" = "$1" ] || fail "$2: exit $RC, expected $1"; }
 
 CURL_TLS=()
 report() { curl -s -m 10 "${CURL_TLS[@]}" "$EMU_URL/_emulator/report"; }
 counter() { report | grep -o "\"$1\":[0-9]*" | head -n 1 | cut -d: -f2; }
+counter_is() { [ "$(counter "$1")" = "$2" ]; }
 # The stored file's sha256 for an id the CLI printed.
 # The latest entry wins (conflict=replace keeps the id).
 sha_of_id() { report | grep -o "{[^{}]*\"id\":\"$1\"[^{}]*}" | grep -o '"sha256":"[0-9a-f]*"' | tail -n 1 | cut -d'"' -f4; }

@@ -20,18 +20,13 @@ STATE=$WORK/state.resume
 track_resume_file "$STATE"
 
 # Run 1: throttled, killed with SIGKILL once part of the file is confirmed.
-GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --transport "$TRANSPORT" --allow-http --graph-base "$GRAPH" --chunk-size $CHUNK --limit-rate 3M \
-  --resume "$STATE" "$WORK/f" "$TARGET" >"$WORK/run1.out" 2>"$WORK/run1.err" &
-pid=$!
-for _ in $(seq 1 100); do
-  [ -s "$STATE" ] && [ "$(counter bytes_received)" -ge $((2 * CHUNK)) ] && break
-  sleep 0.1
-done
+start_cli run1 --allow-http --graph-base "$GRAPH" --chunk-size $CHUNK --limit-rate 3M \
+  --resume "$STATE" "$WORK/f" "$TARGET"
+two_chunks_saved() { [ -s "$STATE" ] && [ "$(counter bytes_received)" -ge $((2 * CHUNK)) ]; }
+wait_for 100 two_chunks_saved
 sleep 0.3   # land inside a chunk
-kill -KILL $pid
-wait $pid 2>/dev/null
-cat "$WORK/run1.out" "$WORK/run1.err" >>"$LEAK_LOG"
-RUN_COUNT=$((RUN_COUNT + 1))
+kill -KILL $CLI_PID
+finish_cli
 before=$(counter bytes_received)
 [ "$before" -gt 0 ] && [ "$before" -lt "$SIZE" ] || fail "kill did not land mid-upload ($before of $SIZE)"
 grep -q '^url=' "$STATE" || fail "resume file has no session"

@@ -42,14 +42,7 @@ rangeup::beast::transport_options transport_for(const options& o) {
 }  // namespace
 
 void run_beast(const run_env& env, std::vector<job_progress>& progress, std::vector<job_result>& results) {
-  const rangeup::beast::transport_options to = transport_for(env.opts);
-  run_on_threads(env, progress, results, [&to](prepared_job& job) {
-    rangeup::beast::transport transport(to);
-    const rangeup::upload_outcome outcome = std::visit(
-        [&](auto* session) { return rangeup::upload(*session, transport, job.source(), job.driver_options()); },
-        job.session());
-    return job.finish(outcome, transport.last_error_detail());
-  });
+  run_blocking<rangeup::beast::transport>(env, progress, results, transport_for(env.opts));
 }
 
 void run_beast_async(const run_env& env, std::vector<job_progress>& progress, std::vector<job_result>& results) {

@@ -97,14 +97,7 @@ void run_curl(const run_env& env, std::vector<job_progress>& progress, std::vect
     multi_runner(env, progress, results).run();
     return;
   }
-  const rangeup::curl::transport_options to = transport_for(env.opts);
-  run_on_threads(env, progress, results, [&to](prepared_job& job) {
-    rangeup::curl::transport transport(to);
-    const rangeup::upload_outcome outcome = std::visit(
-        [&](auto* session) { return rangeup::upload(*session, transport, job.source(), job.driver_options()); },
-        job.session());
-    return job.finish(outcome, transport.last_error_detail());
-  });
+  run_blocking<rangeup::curl::transport>(env, progress, results, transport_for(env.opts));
 }
 
 }  // namespace upload_cli

@@ -7,6 +7,7 @@
 //   beast-async  one io_context on the calling thread, up to --parallel uploads at a time
 
 #include <functional>
+#include <variant>
 #include <vector>
 
 #include "upload_job.hpp"
@@ -17,6 +18,20 @@ namespace upload_cli {
 // runs one prepared job to its result.
 void run_on_threads(const run_env& env, std::vector<job_progress>& progress, std::vector<job_result>& results,
                     const std::function<job_result(prepared_job&)>& execute);
+
+// Runs each job with its own blocking Transport (built from options) on up to
+// opts.parallel threads: the curl runner for one file, and the Beast sync runner.
+template <class Transport, class Options>
+void run_blocking(const run_env& env, std::vector<job_progress>& progress, std::vector<job_result>& results,
+                  const Options& options) {
+  run_on_threads(env, progress, results, [&options](prepared_job& job) {
+    Transport transport(options);
+    const rangeup::upload_outcome outcome = std::visit(
+        [&](auto* session) { return rangeup::upload(*session, transport, job.source(), job.driver_options()); },
+        job.session());
+    return job.finish(outcome, transport.last_error_detail());
+  });
+}
 
 // The result of a job the user interrupted before it began.
 job_result interrupted_before_start();
