@@ -33,7 +33,7 @@ enum class errc : int {
   tls_error,                // TLS handshake or certificate verification failed
   response_too_large,       // response body/headers exceeded the cap
   redirect_refused,         // server redirected an upload request
-  // --- server replies (DESIGN.md §1.4) --------------------------------------
+  // --- server replies (docs/PROTOCOL.md E1-E7) ---------------------------------
   bad_request,              // 400: we sent something wrong
   unauthorized,             // 401: bearer token or uploadUrl token rejected
   forbidden,                // 403
@@ -55,6 +55,8 @@ enum class errc : int {
   cancelled,                // the caller cancelled the upload
   completion_unknown,       // the answer to the last request was lost and the session has ended:
                             // the upload may have completed; uploading again could add a second copy
+  quota_exceeded,           // 507 insufficientStorage / quotaLimitReached: fatal, never retried
+  not_supported,            // 501 notSupported: fatal, never retried
 };
 
 class error_category_impl final : public std::error_category {
@@ -108,6 +110,8 @@ class error_category_impl final : public std::error_category {
       case errc::completion_unknown:
         return "the answer to the final request was lost and the session has ended: the upload may have "
                "completed (check before uploading again)";
+      case errc::quota_exceeded: return "insufficient storage: the quota is used up (507)";
+      case errc::not_supported: return "the service does not support this request (501)";
     }
     return "unknown rangeup error";
   }

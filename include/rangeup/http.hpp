@@ -37,7 +37,12 @@ enum class body_kind : unsigned char {
   none,          // no body (GET, DELETE; POST commit sends Content-Length: 0)
   text,          // `text` holds the body (JSON create request)
   source_range,  // bytes [range.first, range.last] of the upload source
+  base64_json,   // `text`, then base64 of bytes [range.first, range.last] of the source, then `suffix`
+                 // (a small file's JSON attachment: see request_body.hpp, which streams it)
 };
+
+// Characters of the base64 encoding of n bytes (padded).
+constexpr std::uint64_t base64_length(std::uint64_t n) noexcept { return (n + 2) / 3 * 4; }
 
 struct request_view {
   http_method method = http_method::get;
@@ -46,22 +51,30 @@ struct request_view {
   // transport derives itself. Content-Type and Content-Range come from here.
   header_field headers[max_request_headers] = {};
   std::size_t header_count = 0;
-  // Non-empty only on requests to Graph itself (createUploadSession). The
+  // Non-empty only on requests that must carry the Graph token: requests to
+  // Graph itself (create, small-file POST/PUT, item look-up) and, for flavors
+  // whose uploadUrl is a plain Graph URL (To Do), the uploadUrl requests. The
   // transport sends it as "Authorization: Bearer <token>" and must never send
-  // an Authorization header when this is empty: uploadUrls carry their own
-  // credential, and sending one there may be rejected.
+  // an Authorization header when this is empty: pre-authenticated uploadUrls
+  // (Outlook, drive, print) carry their own credential (docs/PROTOCOL.md O4).
   std::string_view bearer_token;
   body_kind body = body_kind::none;
-  std::string_view text;          // body == text
-  content_range range;            // body == source_range (total = upload size)
+  std::string_view text;          // body == text; the JSON before the base64 when body == base64_json
+  std::string_view suffix;        // body == base64_json: the JSON after the base64
+  content_range range;            // body == source_range / base64_json (total = upload size)
 
   constexpr std::uint64_t content_length() const noexcept {
     switch (body) {
       case body_kind::text: return text.size();
       case body_kind::source_range: return range.length();
+      case body_kind::base64_json: return text.size() + base64_length(range.length()) + suffix.size();
       case body_kind::none: return 0;
     }
     return 0;
+  }
+  // The body is (partly) read from the source.
+  constexpr bool reads_source() const noexcept {
+    return body == body_kind::source_range || body == body_kind::base64_json;
   }
   const header_field* begin_headers() const noexcept { return headers; }
   const header_field* end_headers() const noexcept { return headers + header_count; }

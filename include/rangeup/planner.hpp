@@ -94,12 +94,14 @@ class range_planner {
   std::uint64_t chunk_ = DefaultChunk;
 };
 
-// Outlook and To Do attachments: ranges of at most 4 MiB.
-using attachment_planner = range_planner<4 * mebibyte, 1, 4 * mebibyte>;
+// Outlook and To Do attachments: fragments "less than 4 MB", read so that it
+// holds for MB = 10^6 and 2^20 alike: at most 4 000 000 bytes (PROTOCOL.md O5, T2).
+using attachment_planner = range_planner<4000000, 1, 4000000>;
 // driveItem: multiples of 320 KiB, below 60 MiB; 10 MiB by default.
 using drive_planner = range_planner<60 * mebibyte - 1, 327680, 10 * mebibyte>;
-// printDocument: below 10 MiB per request; the default is a multiple of both
-// 200 KiB (the service's recommendation) and 320 KiB (the SDKs' quantum).
-using print_planner = range_planner<10 * mebibyte - 1, 1, 3276800>;
+// printDocument: "less than 10 MB" per request, below both readings of MB
+// (PROTOCOL.md P2); the default is a multiple of both 200 KiB (the service's
+// recommendation) and 320 KiB (the SDKs' quantum).
+using print_planner = range_planner<9999999, 1, 3276800>;
 
 }  // namespace rangeup

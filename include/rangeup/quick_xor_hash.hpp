@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "rangeup/base64.hpp"
 #include "rangeup/result.hpp"
 
 namespace rangeup {
@@ -75,17 +76,7 @@ class quick_xor_hash {
     if (capacity < base64_length + 1) return errc::buffer_too_small;
     unsigned char d[digest_size];
     finalize(d);
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::size_t o = 0;
-    for (std::size_t i = 0; i < digest_size; i += 3) {
-      const std::size_t left = digest_size - i;  // 20 = 6 * 3 + 2: one padded group
-      const std::uint32_t group = (std::uint32_t{d[i]} << 16) | (left > 1 ? std::uint32_t{d[i + 1]} << 8 : 0u) |
-                                  (left > 2 ? std::uint32_t{d[i + 2]} : 0u);
-      out[o++] = alphabet[(group >> 18) & 63];
-      out[o++] = alphabet[(group >> 12) & 63];
-      out[o++] = left > 1 ? alphabet[(group >> 6) & 63] : '=';
-      out[o++] = left > 2 ? alphabet[group & 63] : '=';
-    }
+    const std::size_t o = encode_base64(d, digest_size, out);
     out[o] = '\0';
     return o;
   }

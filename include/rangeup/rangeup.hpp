@@ -9,6 +9,8 @@
 #include "rangeup/byte_range.hpp"
 #include "rangeup/clock.hpp"
 #include "rangeup/http.hpp"
+#include "rangeup/base64.hpp"
+#include "rangeup/request_body.hpp"
 #include "rangeup/step.hpp"
 
 // What the server says: the codec concept and the built-in allocation-free codec.

@@ -20,6 +20,10 @@ struct upload_result {
   fixed_string<512> name;             // driveItem name as stored (may differ after rename)
   std::uint64_t size = 0;             // bytes the service confirmed (or uploaded)
   fixed_string<64> quick_xor_hash;    // driveItem file.hashes.quickXorHash (base64), if any
+  // The upload completed but the service did not say what it created (a final
+  // 201 without Location): id is empty. Never a reason to upload again.
+  bool id_unknown = false;
+  bool simple_request = false;        // sent as one request (POST attachment / PUT content), no session
 };
 
 // Why an upload failed. Carries the server's own error code when it sent one;

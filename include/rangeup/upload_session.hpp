@@ -4,10 +4,18 @@
 // failed); the driver does it and reports back with on_response /
 // on_transport_error. No I/O, no clock reads, no allocation, no exceptions.
 //
-// What it does with each reply (DESIGN.md §1.4):
+// A small file goes as one request where the Flavor offers it (POST
+// .../attachments, PUT .../content; docs/PROTOCOL.md O3, T4, D7) unless
+// session_options::force_session; everything below applies to that request as
+// to a session's last fragment: its lost answer is never repeated blindly.
+//
+// What it does with each reply (docs/PROTOCOL.md E1-E7):
 //  - 5xx, 408, 429, dropped connection, timeout: the same request again after
 //    the Retry policy's delay (Retry-After honoured, capped); when the policy's
 //    attempt or time budget is spent: retries_exhausted with the last status.
+//    A single request is repeated only after 429/503 or a connection that was
+//    never made: other failures may have created the item (lost final, below).
+//  - 507 and 501: quota_exceeded / not_supported at once, never retried.
 //  - 416 on a PUT ("that range already arrived"): GET uploadUrl for the
 //    status (attachment flavors: tried once; a 400/404/405 answer means "not
 //    supported", never asked again), else the 416 body's nextExpectedRanges,
@@ -15,11 +23,12 @@
 //    sent before, is refused too). Then the upload continues from there.
 //  - 404 on uploadUrl, or an expired session (when a wall clock was given):
 //    a fresh session from byte 0, at most options.max_restarts times.
-//    Except when the answer to the request that would have finished the
-//    upload was lost (or unreadable): then the session most likely ended
-//    because it completed, and the Flavor's after_lost_final policy decides
-//    (look the item up, restart, or fail with completion_unknown) so that no
-//    second copy is created.
+//    Except once a request that may complete the upload went unanswered (in
+//    this process, or in an earlier one as the resume token says), at any
+//    later 404: then the session most likely ended because it completed, and
+//    the Flavor's after_lost_final policy decides (look the item up, restart,
+//    or fail with completion_unknown) so that no second copy is created.
+//  - a final 201 without Location (attachments): done, id unknown (id_unknown).
 //  - 400/401/403/409/412/413: a typed failure with the server's error.code.
 //  - a server that contradicts itself (ranges past the end, going backwards
 //    after a PUT, no progress for options.max_stalls answers in a row):
@@ -29,8 +38,10 @@
 // confirmed. After a resync to a lower offset or a restart it stays where it
 // was (restarts/retries tell the observer why bytes_sent grows).
 //
-// The bearer token is used for the createUploadSession request only; every
-// uploadUrl request (PUT, GET, POST commit, DELETE) carries no Authorization.
+// The bearer token goes with requests to Graph itself (create, the single
+// request, the item look-up) and, where the Flavor's uploadUrl is a plain Graph
+// URL (To Do: upload_url_auth::bearer), with every uploadUrl request; never to
+// a pre-authenticated uploadUrl (Outlook, drive, print).
 // The session keeps views: the Flavor's strings, the bearer token and the
 // observer must outlive it; file_info is read by the constructor only.
 
@@ -89,6 +100,9 @@ struct session_options {
   std::uint32_t max_restarts = 3;     // fresh sessions after 404 on uploadUrl or expiry
   std::uint32_t max_stalls = 4;       // answers in a row without progress before giving up
   std::int64_t expiry_margin_ms = 0;  // with a wall clock: treat the session as expired this early
+  // Always create an upload session, even where the flavor would send a small
+  // file as one request (POST attachment / PUT content; see docs/PROTOCOL.md).
+  bool force_session = false;
 };
 
 template <class Flavor, class Planner = typename Flavor::default_planner, class Retry = exponential_backoff,
@@ -150,7 +164,9 @@ class upload_session {
       case phase::ready: break;
     }
     if (cancel_requested_) {
-      if (upload_url_.empty()) return fail_step(errc::cancelled, 0);
+      if (upload_url_.empty())
+        return fail_step(single_ != single_request::none && final_unanswered_ ? errc::completion_unknown : errc::cancelled,
+                         0);
       return emit(action::cancel);
     }
     if (waiting_ && now < wait_until_) return step::wait(wait_until_);
@@ -168,13 +184,15 @@ class upload_session {
     if (in_flight_ == action::cancel) return cancelled(r.status);
     if (cancel_requested_) {
       // Keep a freshly created session's URL so the DELETE can clean it up.
-      if (in_flight_ == action::create && is_2xx(r.status) && !Codec::parse_session(r.body, doc_) &&
-          !check_url(doc_.upload_url.view(), options_.allow_http_loopback))
-        upload_url_ = doc_.upload_url;
+      if (in_flight_ == action::create && single_ == single_request::none && is_2xx(r.status) &&
+          !Codec::parse_session(r.body, doc_) && !check_url(doc_.upload_url.view(), options_.allow_http_loopback))
+        (void)set_upload_url(doc_.upload_url.view());
       return;
     }
     switch (in_flight_) {
-      case action::create: return on_create_response(r, now);
+      case action::create:
+        if (single_ != single_request::none) return on_single_response(r, now);
+        return on_create_response(r, now);
       case action::put: return on_put_response(r, now);
       case action::status: return on_status_response(r, now);
       case action::commit: return on_commit_response(r, now);
@@ -190,6 +208,10 @@ class upload_session {
     if (cancel_requested_) return;
     if (!ec) ec = make_error_code(errc::connection_dropped);
     if (!is_transient_transport(ec)) return fail(ec, 0);
+    if (in_flight_ == action::create && single_ != single_request::none && !never_sent(ec)) {
+      clear_server_error();
+      return single_answer_lost(0, now);
+    }
     // The request may have been processed before the connection went: a PUT
     // whose bytes landed is answered 416 when repeated (see apply_fallback).
     if (in_flight_ == action::put) {
@@ -205,9 +227,22 @@ class upload_session {
   // Next step: DELETE uploadUrl if a session exists, then failed{cancelled}.
   // A request in flight is abandoned (its answer is ignored). No effect once
   // done or failed.
+  // A single request (no session to DELETE) abandoned while out may have
+  // created the item: the session then fails with completion_unknown.
   void cancel() noexcept {
     if (phase_ == phase::done || phase_ == phase::failed) return;
+    if (phase_ == phase::awaiting && in_flight_ == action::create && single_ != single_request::none)
+      final_unanswered_ = true;
     cancel_requested_ = true;
+  }
+
+  // True when this upload is a single request that went out and got no
+  // answer (it is out now, or its answer was lost or abandoned): the item may
+  // exist. A driver that stops such an upload (cancel, timeout) reports
+  // errc::completion_unknown rather than its reason, so nobody uploads again.
+  bool may_have_completed() const noexcept {
+    return single_ != single_request::none &&
+           (final_unanswered_ || (phase_ == phase::awaiting && in_flight_ == action::create));
   }
 
   const progress& progress_info() const noexcept { return progress_; }
@@ -254,6 +289,7 @@ class upload_session {
   // flavor allows) and otherwise continues from the saved offset.
   std::error_code restore(std::string_view token, const file_fingerprint& fp) noexcept {
     if (init_error_) return init_error_;
+    if (single_ != single_request::none) return errc::resume_mismatch;  // this file goes without a session
     if (phase_ != phase::ready || next_ != action::create || !upload_url_.empty() || progress_.retries != 0 ||
         progress_.bytes_sent != 0 || cancel_requested_)
       return errc::invalid_argument;
@@ -267,7 +303,7 @@ class upload_session {
       return errc::resume_mismatch;
     if (st.next_offset >= total_ && !flavor_.deferred_commit()) return errc::invalid_resume_token;
     if (auto ec = check_url(st.upload_url.view(), options_.allow_http_loopback)) return ec;
-    upload_url_ = st.upload_url;
+    if (auto ec = set_upload_url(st.upload_url.view())) return ec;
     have_expiry_ = st.has_expiry;
     expires_unix_ = st.expires_unix;
     mtime_ns_ = fp.mtime_ns;
@@ -293,7 +329,15 @@ class upload_session {
   enum class adopt_mode : unsigned char { fresh, after_put, resync, guess };
 
   static constexpr bool is_2xx(int s) noexcept { return s >= 200 && s <= 299; }
-  static constexpr bool is_transient_status(int s) noexcept { return s == 408 || s == 429 || (s >= 500 && s <= 599); }
+  // 507 and 501 are 5xx but fatal (PROTOCOL.md E4, E5).
+  static constexpr bool is_transient_status(int s) noexcept {
+    return s == 408 || s == 429 || (s >= 500 && s <= 599 && s != 501 && s != 507);
+  }
+
+  // The connection was never made: the service cannot have seen the request.
+  static bool never_sent(std::error_code ec) noexcept {
+    return ec == errc::connection_failed || ec == std::errc::connection_refused;
+  }
 
   static bool is_transient_transport(std::error_code ec) noexcept {
     if (ec.category() == category()) return is_transient(static_cast<errc>(ec.value()));
@@ -304,16 +348,23 @@ class upload_session {
 
   // ---- construction ----------------------------------------------------------
   std::error_code initialise(const file_info& file) noexcept {
-    if (total_ == 0) return errc::empty_source;
     if (total_ > Flavor::max_size) return errc::size_out_of_range;
     if (auto ec = planner_.configure(total_, options_.chunk_size)) return ec;
     if (auto ec = check_url(flavor_.graph_base, options_.allow_http_loopback)) return ec;
     text_writer w = create_url_.writer();
     if (auto ec = flavor_.create_url(w, file)) return ec;
     if (create_url_.commit(w)) return errc::url_too_long;
-    auto body = flavor_.template create_body<Codec>(file, create_body_, sizeof create_body_);
-    if (!body) return body.error() == errc::buffer_too_small ? make_error_code(errc::capacity_exceeded) : body.error();
-    create_body_size_ = *body;
+    if constexpr (detail::has_single_request<Flavor>::value) {
+      if (!options_.force_session) single_ = flavor_.single_request_for(file);
+    }
+    if (single_ != single_request::none) {
+      if (auto ec = prepare_single_request(file)) return ec;
+    } else {
+      if (total_ == 0) return errc::empty_source;  // a session cannot carry 0 bytes (no Content-Range)
+      auto body = flavor_.template create_body<Codec>(file, create_body_, sizeof create_body_);
+      if (!body) return body.error() == errc::buffer_too_small ? make_error_code(errc::capacity_exceeded) : body.error();
+      create_body_size_ = *body;
+    }
     // The target identity in resume tokens: where the session was created, for
     // which name and size.
     target_hash_ = fnv1a64(file.name, fnv1a64("\n", fnv1a64(create_url_.view())));
@@ -321,11 +372,95 @@ class upload_session {
     return {};
   }
 
+  // The single request's URL and body. A POST's JSON is written with an
+  // empty contentBytes, which splits it into the text before and after the
+  // base64 that the transport streams from the source.
+  std::error_code prepare_single_request(const file_info& file) noexcept {
+    if constexpr (detail::has_single_request<Flavor>::value) {
+      request_url_.clear();
+      text_writer w = request_url_.writer();
+      if (auto ec = flavor_.single_request_url(w, file)) return ec;
+      if (request_url_.commit(w)) return errc::url_too_long;
+      auto body = flavor_.template single_request_body<Codec>(file, create_body_, sizeof create_body_);
+      if (!body) return body.error() == errc::buffer_too_small ? make_error_code(errc::capacity_exceeded) : body.error();
+      create_body_size_ = *body;
+      if (single_ != single_request::post_attachment) return {};
+      constexpr std::string_view slot = "\"contentBytes\":\"";
+      const std::string_view json(create_body_, create_body_size_);
+      const std::size_t at = json.find(slot);
+      // Inside a JSON string every quote is escaped, so this text only occurs as the member itself.
+      if (at == std::string_view::npos || json.substr(at + slot.size(), 1) != "\"") return errc::malformed_json;
+      base64_at_ = at + slot.size();
+      return {};
+    } else {
+      (void)file;
+      return errc::invalid_argument;
+    }
+  }
+
+  void emit_single_request() noexcept {
+    req_.method = single_ == single_request::post_attachment ? http_method::post : http_method::put;
+    req_.url = request_url_.view();
+    req_.bearer_token = bearer_;
+    const content_range all{0, total_ == 0 ? 0 : total_ - 1, total_};
+    if (single_ == single_request::post_attachment) {
+      req_.headers[req_.header_count++] = {"Content-Type", "application/json"};
+      const std::string_view json(create_body_, create_body_size_);
+      if (total_ == 0) {
+        req_.body = body_kind::text;
+        req_.text = json;
+      } else {
+        req_.body = body_kind::base64_json;
+        req_.text = json.substr(0, base64_at_);
+        req_.suffix = json.substr(base64_at_);
+        req_.range = all;
+      }
+    } else {
+      req_.headers[req_.header_count++] = {"Content-Type", "application/octet-stream"};
+      if constexpr (detail::has_single_request<Flavor>::value)
+        req_.header_count += flavor_.single_request_headers(req_.headers + req_.header_count,
+                                                            max_request_headers - req_.header_count);
+      if (total_ != 0) {  // 0 bytes: no body, Content-Length: 0
+        req_.body = body_kind::source_range;
+        req_.range = all;
+      }
+    }
+    progress_.bytes_sent += total_;
+  }
+
+  // The token for a request to the uploadUrl: only where it is a plain Graph URL.
+  std::string_view upload_url_bearer() const noexcept {
+    return detail::upload_auth_of<Flavor>::value == upload_url_auth::bearer ? bearer_ : std::string_view{};
+  }
+
+  // Keeps the uploadUrl (and, for flavors whose fragments go to a path below
+  // it, the fragment URL: To Do's {uploadUrl}/content, PROTOCOL.md T2).
+  std::error_code set_upload_url(std::string_view url) noexcept {
+    if (auto ec = upload_url_.assign(url)) return ec;
+    constexpr std::string_view suffix = detail::fragment_suffix_of<Flavor>::value;
+    if constexpr (!suffix.empty()) {
+      const std::size_t query = url.find('?');
+      request_url_.clear();  // writer() appends: a restarted session's URL replaces the old one
+      text_writer w = request_url_.writer();
+      w.append(url.substr(0, query)).append(suffix);
+      if (query != std::string_view::npos) w.append(url.substr(query));
+      if (request_url_.commit(w)) return errc::url_too_long;
+    }
+    return {};
+  }
+  std::string_view fragment_url() const noexcept {
+    return detail::fragment_suffix_of<Flavor>::value.empty() ? upload_url_.view() : request_url_.view();
+  }
+
   // ---- emitting requests -------------------------------------------------------
   step emit(action a) noexcept {
     req_ = request_view{};
     switch (a) {
       case action::create:
+        if (single_ != single_request::none) {
+          emit_single_request();
+          break;
+        }
         req_.method = http_method::post;
         req_.url = create_url_.view();
         req_.headers[req_.header_count++] = {"Content-Type", "application/json"};
@@ -347,7 +482,8 @@ class upload_session {
         auto n = format_content_range(sent_, content_range_, sizeof content_range_);
         if (!n) return fail_step(n.error(), 0);
         req_.method = http_method::put;
-        req_.url = upload_url_.view();
+        req_.url = fragment_url();
+        req_.bearer_token = upload_url_bearer();
         req_.headers[req_.header_count++] = {"Content-Type", "application/octet-stream"};
         req_.headers[req_.header_count++] = {"Content-Range", std::string_view(content_range_, *n)};
         req_.body = body_kind::source_range;
@@ -358,14 +494,17 @@ class upload_session {
       case action::status:
         req_.method = http_method::get;
         req_.url = upload_url_.view();
+        req_.bearer_token = upload_url_bearer();
         break;
       case action::commit:
         req_.method = http_method::post;  // body none: the transport sends Content-Length: 0
         req_.url = upload_url_.view();
+        req_.bearer_token = upload_url_bearer();
         break;
       case action::cancel:
         req_.method = http_method::delete_;
         req_.url = upload_url_.view();
+        req_.bearer_token = upload_url_bearer();
         break;
       case action::look_up:  // a Graph request, not an uploadUrl one: it carries the token
         req_.method = http_method::get;
@@ -398,9 +537,11 @@ class upload_session {
     if (repeat_if_cut_short(ec, r, now)) return;  // an orphan session just expires
     attempt_ = 0;
     if (ec) return fail(ec, r.status);
-    if (doc_.upload_url.empty()) return fail(errc::malformed_response, r.status);
-    if (auto bad = check_url(doc_.upload_url.view(), options_.allow_http_loopback)) return fail(bad, r.status);
-    upload_url_ = doc_.upload_url;
+    // An uploadUrl that is not an https URL (or has CR/LF) is the server's
+    // fault, not the caller's: malformed_response, never invalid_url.
+    if (doc_.upload_url.empty() || check_url(doc_.upload_url.view(), options_.allow_http_loopback) ||
+        set_upload_url(doc_.upload_url.view()))
+      return fail(errc::malformed_response, r.status);
     note_expiry();
     sent_ = {};
     put_unanswered_ = false;
@@ -410,6 +551,51 @@ class upload_session {
       return fail(bad, r.status);
     }
     next_ = action::put;
+  }
+
+  // The answer to the single request (POST attachment / PUT content).
+  void on_single_response(const response_view& r, instant now) noexcept {
+    if (is_2xx(r.status)) {
+      attempt_ = 0;
+      if (Flavor::result_kind == final_result::document) return complete(r);  // a driveItem, as after a session
+      // 201 with the attachment's JSON. The attachment exists even when the
+      // body cannot be read: success with the id unknown, never a second POST.
+      result_ = upload_result{};
+      result_.http_status = r.status;
+      result_.size = total_;
+      if (!r.body_truncated && !Codec::parse_drive_item(r.body, item_) && !item_.id.empty()) {
+        result_.id = item_.id;
+        result_.name = item_.name;
+      } else {
+        result_.id_unknown = true;
+      }
+      return finish();
+    }
+    // 429 and 503 say the service did not take the request (PROTOCOL.md E1);
+    // any other transient status may come after it did.
+    if (is_transient_status(r.status) && r.status != 429 && r.status != 503) {
+      on_error_status_text(r);
+      return single_answer_lost(r.status, now);
+    }
+    on_error_status(r, now, false);
+  }
+
+  // The single request may have created the item without our learning it:
+  // the flavor's after_lost_final policy, as for a session's last fragment.
+  void single_answer_lost(int status, instant now) noexcept {
+    final_unanswered_ = true;
+    switch (lost_final_policy()) {
+      case after_lost_final::restart: return transient(status, {}, now);  // repeating it is harmless
+      case after_lost_final::look_up:
+        if (may_look_up()) {
+          attempt_ = 0;
+          next_ = action::look_up;
+          return;
+        }
+        break;
+      case after_lost_final::report: break;
+    }
+    fail(make_error_code(errc::completion_unknown), status, false);
   }
 
   void on_put_response(const response_view& r, instant now) noexcept {
@@ -465,8 +651,11 @@ class upload_session {
       next_ = action::put;
       return;
     }
-    const bool unsupported = r.status == 400 || r.status == 405 || r.status == 501 ||
-                             (r.status == 404 && Flavor::status == status_query::try_once);
+    // The attachment status GET is undocumented (PROTOCOL.md O9): any refusal
+    // of it, authentication included, only means "no status here".
+    const bool unsupported =
+        r.status == 400 || r.status == 405 || r.status == 501 ||
+        (Flavor::status == status_query::try_once && (r.status == 404 || r.status == 401 || r.status == 403));
     if (unsupported) {
       // Learning that GET is unsupported says nothing about progress: no stall.
       attempt_ = 0;
@@ -527,19 +716,23 @@ class upload_session {
   // A status the request cannot succeed with: retry the transient ones, turn
   // the others into a typed failure carrying the server's error.code.
   void on_error_status(const response_view& r, instant now, bool upload_url) noexcept {
-    clear_server_error();
-    error_document& e = err_;
-    if (!r.body.empty() && !Codec::parse_error(r.body, e)) {
-      failure_.server_code = e.code;
-      failure_.server_message = e.message;
-      // A server may quote the request back; error text must never carry a credential.
-      if (quotes_credential(failure_.server_message.view()))
-        (void)failure_.server_message.assign("<redacted: the message quoted a credential>");
+    on_error_status_text(r);
+    // 409 after a request that may have completed the upload went unanswered:
+    // most likely our own item (or that request, still being processed) is in
+    // the way. Look before reporting a conflict; where there is nothing to look
+    // at, the upload may have completed.
+    if (r.status == 409 && final_unanswered_ && lost_final_policy() != after_lost_final::restart) {
+      attempt_ = 0;
+      if (!may_look_up()) return fail(make_error_code(errc::completion_unknown), r.status, false);
+      next_ = action::look_up;
+      return;
     }
     if (is_transient_status(r.status)) return transient(r.status, r.retry_after, now);
     attempt_ = 0;
     errc code = errc::unexpected_status;
     switch (r.status) {
+      case 501: code = errc::not_supported; break;
+      case 507: code = errc::quota_exceeded; break;
       case 400: code = errc::bad_request; break;
       case 401: code = errc::unauthorized; break;
       case 403: code = errc::forbidden; break;
@@ -551,6 +744,19 @@ class upload_session {
       default: break;
     }
     fail(make_error_code(code), r.status, false);
+  }
+
+  // Keeps the server's error.code and message (never a credential) for the failure.
+  void on_error_status_text(const response_view& r) noexcept {
+    clear_server_error();
+    error_document& e = err_;
+    if (!r.body.empty() && !Codec::parse_error(r.body, e)) {
+      failure_.server_code = e.code;
+      failure_.server_message = e.message;
+      // A server may quote the request back; error text must never carry a credential.
+      if (quotes_credential(failure_.server_message.view()))
+        (void)failure_.server_message.assign("<redacted: the message quoted a credential>");
+    }
   }
 
   // A 2xx body that was cut short on the way (unreadable JSON) to a request
@@ -676,7 +882,8 @@ class upload_session {
     }
     for (std::size_t i = 0; i < count; ++i) ranges_[i] = ranges[i];
     range_count_ = count;
-    final_unanswered_ = false;  // the session is alive and still missing bytes
+    // final_unanswered_ stays: a session that is alive now may still be
+    // completed by that request, which may be on its way yet.
     note_confirmed();
     return {};
   }
@@ -719,7 +926,12 @@ class upload_session {
       result_ = upload_result{};
       result_.http_status = r.status;
       result_.size = total_;
-      if (attachment_id_from_location(r.location, result_.id)) return fail(errc::malformed_response, r.status);
+      // The attachment exists whatever Location says; without a readable one
+      // its id is unknown, which is no reason to upload again (PROTOCOL.md E6).
+      if (r.location.empty() || attachment_id_from_location(r.location, result_.id)) {
+        result_.id.clear();
+        result_.id_unknown = true;
+      }
       return finish();
     }
     if (r.body_truncated || Codec::parse_drive_item(r.body, item_) || item_.id.empty()) {
@@ -747,6 +959,7 @@ class upload_session {
   }
 
   void finish() noexcept {
+    result_.simple_request = single_ != single_request::none;
     range_count_ = 0;
     final_unanswered_ = false;
     note_confirmed();
@@ -878,7 +1091,10 @@ class upload_session {
   fixed_string<64> hash_prefix_;
 
   // Storage the request views point into.
+  single_request single_ = single_request::none;  // this file goes as one request
+  std::size_t base64_at_ = 0;                      // where a POST's contentBytes go in create_body_
   fixed_string<RANGEUP_MAX_URL_LENGTH> create_url_;
+  fixed_string<RANGEUP_MAX_URL_LENGTH> request_url_;  // the single request's, or To Do's {uploadUrl}/content
   char create_body_[RANGEUP_JSON_SCRATCH] = {};
   std::size_t create_body_size_ = 0;
   fixed_string<RANGEUP_MAX_URL_LENGTH> upload_url_;

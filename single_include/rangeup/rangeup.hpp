@@ -117,7 +117,7 @@ enum class errc : int {
   tls_error,                // TLS handshake or certificate verification failed
   response_too_large,       // response body/headers exceeded the cap
   redirect_refused,         // server redirected an upload request
-  // --- server replies (DESIGN.md §1.4) --------------------------------------
+  // --- server replies (docs/PROTOCOL.md E1-E7) ---------------------------------
   bad_request,              // 400: we sent something wrong
   unauthorized,             // 401: bearer token or uploadUrl token rejected
   forbidden,                // 403
@@ -139,6 +139,8 @@ enum class errc : int {
   cancelled,                // the caller cancelled the upload
   completion_unknown,       // the answer to the last request was lost and the session has ended:
                             // the upload may have completed; uploading again could add a second copy
+  quota_exceeded,           // 507 insufficientStorage / quotaLimitReached: fatal, never retried
+  not_supported,            // 501 notSupported: fatal, never retried
 };
 
 class error_category_impl final : public std::error_category {
@@ -192,6 +194,8 @@ class error_category_impl final : public std::error_category {
       case errc::completion_unknown:
         return "the answer to the final request was lost and the session has ended: the upload may have "
                "completed (check before uploading again)";
+      case errc::quota_exceeded: return "insufficient storage: the quota is used up (507)";
+      case errc::not_supported: return "the service does not support this request (501)";
     }
     return "unknown rangeup error";
   }
@@ -596,7 +600,12 @@ enum class body_kind : unsigned char {
   none,          // no body (GET, DELETE; POST commit sends Content-Length: 0)
   text,          // `text` holds the body (JSON create request)
   source_range,  // bytes [range.first, range.last] of the upload source
+  base64_json,   // `text`, then base64 of bytes [range.first, range.last] of the source, then `suffix`
+                 // (a small file's JSON attachment: see request_body.hpp, which streams it)
 };
+
+// Characters of the base64 encoding of n bytes (padded).
+constexpr std::uint64_t base64_length(std::uint64_t n) noexcept { return (n + 2) / 3 * 4; }
 
 struct request_view {
   http_method method = http_method::get;
@@ -605,22 +614,30 @@ struct request_view {
   // transport derives itself. Content-Type and Content-Range come from here.
   header_field headers[max_request_headers] = {};
   std::size_t header_count = 0;
-  // Non-empty only on requests to Graph itself (createUploadSession). The
+  // Non-empty only on requests that must carry the Graph token: requests to
+  // Graph itself (create, small-file POST/PUT, item look-up) and, for flavors
+  // whose uploadUrl is a plain Graph URL (To Do), the uploadUrl requests. The
   // transport sends it as "Authorization: Bearer <token>" and must never send
-  // an Authorization header when this is empty: uploadUrls carry their own
-  // credential, and sending one there may be rejected.
+  // an Authorization header when this is empty: pre-authenticated uploadUrls
+  // (Outlook, drive, print) carry their own credential (docs/PROTOCOL.md O4).
   std::string_view bearer_token;
   body_kind body = body_kind::none;
-  std::string_view text;          // body == text
-  content_range range;            // body == source_range (total = upload size)
+  std::string_view text;          // body == text; the JSON before the base64 when body == base64_json
+  std::string_view suffix;        // body == base64_json: the JSON after the base64
+  content_range range;            // body == source_range / base64_json (total = upload size)
 
   constexpr std::uint64_t content_length() const noexcept {
     switch (body) {
       case body_kind::text: return text.size();
       case body_kind::source_range: return range.length();
+      case body_kind::base64_json: return text.size() + base64_length(range.length()) + suffix.size();
       case body_kind::none: return 0;
     }
     return 0;
+  }
+  // The body is (partly) read from the source.
+  constexpr bool reads_source() const noexcept {
+    return body == body_kind::source_range || body == body_kind::base64_json;
   }
   const header_field* begin_headers() const noexcept { return headers; }
   const header_field* end_headers() const noexcept { return headers + header_count; }
@@ -664,6 +681,150 @@ class memory_source {
 
 }  // namespace rangeup
 // ---- end rangeup/http.hpp ----
+// ---- begin rangeup/base64.hpp ----
+// Standard base64 (RFC 4648 §4, padded), encoding only: the QuickXorHash
+// digest and a small file's contentBytes are sent this way.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace rangeup {
+
+// Writes the encoding of in[0..n) to out (which must hold (n + 2) / 3 * 4
+// characters) and returns how many were written. Encoding whole 3-byte groups
+// separately gives the same text as encoding all at once, so a stream can be
+// encoded piece by piece at group boundaries.
+inline std::size_t encode_base64(const unsigned char* in, std::size_t n, char* out) noexcept {
+  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::size_t o = 0;
+  for (std::size_t i = 0; i < n; i += 3) {
+    const std::size_t left = n - i;
+    const std::uint32_t group = (std::uint32_t{in[i]} << 16) | (left > 1 ? std::uint32_t{in[i + 1]} << 8 : 0u) |
+                                (left > 2 ? std::uint32_t{in[i + 2]} : 0u);
+    out[o++] = alphabet[(group >> 18) & 63];
+    out[o++] = alphabet[(group >> 12) & 63];
+    out[o++] = left > 1 ? alphabet[(group >> 6) & 63] : '=';
+    out[o++] = left > 2 ? alphabet[group & 63] : '=';
+  }
+  return o;
+}
+
+}  // namespace rangeup
+// ---- end rangeup/base64.hpp ----
+// ---- begin rangeup/request_body.hpp ----
+// read_request_body: the bytes of a request's body at any offset, for every
+// body_kind, read from the upload source where the body names it. Transports
+// call it with the offset they have sent so far, so a body never has to be in
+// memory at once: a small file's JSON attachment (body_kind::base64_json) is
+// base64-encoded on the fly, a few hundred bytes at a time, on the stack.
+//
+// A Source has
+//   result<std::size_t> read_at(std::uint64_t offset, char* out, std::size_t n);
+// returning fewer than n bytes only at its end. A source that ends before the
+// body's range does is errc::source_changed: Content-Length must stay exact.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+
+namespace rangeup {
+
+namespace detail {
+
+inline std::size_t copy_text(std::string_view text, std::uint64_t at, char* out, std::size_t n) noexcept {
+  if (at >= text.size()) return 0;
+  const std::size_t left = text.size() - static_cast<std::size_t>(at);
+  const std::size_t take = left < n ? left : n;
+  std::memcpy(out, text.data() + at, take);
+  return take;
+}
+
+// Base64 characters [at, at + n) of the encoding of bytes `range` of the
+// source. Whole 3-byte groups are read and encoded; a request that starts or
+// ends inside a group reads that group again (readers such as the hashing
+// source tolerate rereads).
+template <class Source>
+result<std::size_t> read_base64(const content_range& range, Source& source, std::uint64_t at, char* out,
+                                std::size_t n) noexcept {
+  constexpr std::size_t groups_per_piece = 256;
+  unsigned char raw[3 * groups_per_piece];
+  char encoded[4 * groups_per_piece];
+  const std::uint64_t bytes = range.length();
+  const std::uint64_t chars = base64_length(bytes);
+  std::size_t written = 0;
+  while (written < n && at < chars) {
+    const std::uint64_t group = at / 4;
+    const std::uint64_t first = group * 3;  // offset inside the range
+    const std::uint64_t left = bytes - first;
+    const std::size_t want = left < sizeof raw ? static_cast<std::size_t>(left) : sizeof raw;
+    // A paced source may return less than asked: read on until the piece is
+    // whole or the source ends.
+    std::size_t have = 0;
+    while (have < want) {
+      const result<std::size_t> got =
+          source.read_at(range.first + first + have, reinterpret_cast<char*>(raw) + have, want - have);
+      if (!got) return got.error();
+      if (*got == 0) break;
+      have += *got;
+    }
+    // Only whole groups, except where the range ends.
+    const std::size_t usable = have == want ? want : have - have % 3;
+    if (usable == 0) return errc::source_changed;
+    const std::size_t produced = encode_base64(raw, usable, encoded);
+    const std::size_t skip = static_cast<std::size_t>(at % 4);
+    std::size_t take = produced - skip;
+    if (take > n - written) take = n - written;
+    std::memcpy(out + written, encoded + skip, take);
+    written += take;
+    at += take;
+  }
+  return written;
+}
+
+}  // namespace detail
+
+// Copies up to n bytes of r's body, starting at body offset `at`, into out.
+// Returns how many (0 at the end of the body; fewer than n only there).
+template <class Source>
+result<std::size_t> read_request_body(const request_view& r, Source& source, std::uint64_t at, char* out,
+                                      std::size_t n) noexcept {
+  const std::uint64_t total = r.content_length();
+  if (at >= total || n == 0) return std::size_t{0};
+  if (total - at < n) n = static_cast<std::size_t>(total - at);
+  switch (r.body) {
+    case body_kind::none: return std::size_t{0};
+    case body_kind::text: return detail::copy_text(r.text, at, out, n);
+    case body_kind::source_range: {
+      const result<std::size_t> got = source.read_at(r.range.first + at, out, n);
+      if (!got) return got.error();
+      if (*got == 0 || *got > n) return errc::source_changed;  // the source ended before the range did
+      return got;
+    }
+    case body_kind::base64_json: break;
+  }
+  const std::uint64_t encoded = base64_length(r.range.length());
+  std::size_t written = 0;
+  if (at < r.text.size()) {
+    written = detail::copy_text(r.text, at, out, n);
+    at += written;
+  }
+  const std::uint64_t suffix_at = r.text.size() + encoded;
+  if (written < n && at < suffix_at) {
+    const result<std::size_t> got = detail::read_base64(r.range, source, at - r.text.size(), out + written,
+                                                        static_cast<std::size_t>(
+                                                            n - written < suffix_at - at ? n - written : suffix_at - at));
+    if (!got) return got.error();
+    written += *got;
+    at += *got;
+  }
+  if (written < n && at >= suffix_at) written += detail::copy_text(r.suffix, at - suffix_at, out + written, n - written);
+  return written;
+}
+
+}  // namespace rangeup
+// ---- end rangeup/request_body.hpp ----
 // ---- begin rangeup/step.hpp ----
 // What the session tells its driver to do next, and what an upload ends with.
 // upload_session::next_step(now) returns a step; the driver performs it and
@@ -683,6 +844,10 @@ struct upload_result {
   fixed_string<512> name;             // driveItem name as stored (may differ after rename)
   std::uint64_t size = 0;             // bytes the service confirmed (or uploaded)
   fixed_string<64> quick_xor_hash;    // driveItem file.hashes.quickXorHash (base64), if any
+  // The upload completed but the service did not say what it created (a final
+  // 201 without Location): id is empty. Never a reason to upload again.
+  bool id_unknown = false;
+  bool simple_request = false;        // sent as one request (POST attachment / PUT content), no session
 };
 
 // Why an upload failed. Carries the server's own error code when it sent one;
@@ -2182,17 +2347,7 @@ class quick_xor_hash {
     if (capacity < base64_length + 1) return errc::buffer_too_small;
     unsigned char d[digest_size];
     finalize(d);
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::size_t o = 0;
-    for (std::size_t i = 0; i < digest_size; i += 3) {
-      const std::size_t left = digest_size - i;  // 20 = 6 * 3 + 2: one padded group
-      const std::uint32_t group = (std::uint32_t{d[i]} << 16) | (left > 1 ? std::uint32_t{d[i + 1]} << 8 : 0u) |
-                                  (left > 2 ? std::uint32_t{d[i + 2]} : 0u);
-      out[o++] = alphabet[(group >> 18) & 63];
-      out[o++] = alphabet[(group >> 12) & 63];
-      out[o++] = left > 1 ? alphabet[(group >> 6) & 63] : '=';
-      out[o++] = left > 2 ? alphabet[group & 63] : '=';
-    }
+    const std::size_t o = encode_base64(d, digest_size, out);
     out[o] = '\0';
     return o;
   }
@@ -2408,13 +2563,15 @@ class range_planner {
   std::uint64_t chunk_ = DefaultChunk;
 };
 
-// Outlook and To Do attachments: ranges of at most 4 MiB.
-using attachment_planner = range_planner<4 * mebibyte, 1, 4 * mebibyte>;
+// Outlook and To Do attachments: fragments "less than 4 MB", read so that it
+// holds for MB = 10^6 and 2^20 alike: at most 4 000 000 bytes (PROTOCOL.md O5, T2).
+using attachment_planner = range_planner<4000000, 1, 4000000>;
 // driveItem: multiples of 320 KiB, below 60 MiB; 10 MiB by default.
 using drive_planner = range_planner<60 * mebibyte - 1, 327680, 10 * mebibyte>;
-// printDocument: below 10 MiB per request; the default is a multiple of both
-// 200 KiB (the service's recommendation) and 320 KiB (the SDKs' quantum).
-using print_planner = range_planner<10 * mebibyte - 1, 1, 3276800>;
+// printDocument: "less than 10 MB" per request, below both readings of MB
+// (PROTOCOL.md P2); the default is a multiple of both 200 KiB (the service's
+// recommendation) and 320 KiB (the SDKs' quantum).
+using print_planner = range_planner<9999999, 1, 3276800>;
 
 }  // namespace rangeup
 // ---- end rangeup/planner.hpp ----
@@ -2681,11 +2838,22 @@ inline std::error_code parse_resume_token(std::string_view token, resume_state& 
 // and optionally
 //   after_lost_final lost_final_policy() const noexcept;  // default: after_lost_final::report
 //   std::string_view item_url(std::string_view create_url) const noexcept;  // for after_lost_final::look_up
+//   static constexpr upload_url_auth upload_auth;   // default: pre_authenticated
+//   static constexpr std::string_view fragment_suffix;  // appended to the uploadUrl's path for PUTs ("/content")
+// and, for a small file sent as one request instead of a session,
+//   single_request single_request_for(const file_info&) const noexcept;  // default: none (a session)
+//   std::error_code single_request_url(text_writer&, const file_info&) const noexcept;
+//   template <class Codec> result<std::size_t> single_request_body(const file_info&, char*, std::size_t) const noexcept;
+//     // post_attachment: the JSON object with "contentBytes":"" (the session streams the base64 in between)
+//   std::size_t single_request_headers(header_field* out, std::size_t capacity) const noexcept;
+// Every rule a flavor encodes names its source in docs/PROTOCOL.md.
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
+#include <utility>
 
 
 namespace rangeup {
@@ -2711,6 +2879,24 @@ enum class after_lost_final : unsigned char {
   look_up,  // GET item_url() with the bearer token: adopt the item if it is there with our size, else restart
   report,   // fail with errc::completion_unknown: uploading again would add a second copy
 };
+
+// How a small file goes in one request instead of an upload session.
+enum class single_request : unsigned char {
+  none,             // always a session (print; files above the flavor's limit)
+  post_attachment,  // POST .../attachments, the bytes as base64 contentBytes; 201 JSON names it (PROTOCOL.md O3, T4)
+  put_content,      // PUT .../content with the raw bytes; 200/201 driveItem (PROTOCOL.md D7)
+};
+
+// Who authenticates the requests to an uploadUrl.
+enum class upload_url_auth : unsigned char {
+  pre_authenticated,  // the URL carries its own token: never the bearer (Outlook, drive, print; PROTOCOL.md O4, D3, P2)
+  bearer,             // a plain Graph URL: every request carries the bearer (To Do; PROTOCOL.md T2)
+};
+
+// Attachments under this many bytes go by POST: the service refuses sessions
+// for files under "3 MB", and 3 000 000 is below both readings of that
+// (PROTOCOL.md O2).
+inline constexpr std::uint64_t attachment_session_minimum = 3000000;
 
 namespace detail {
 
@@ -2742,14 +2928,53 @@ inline std::size_t attachment_members(const file_info& f, bool outlook_extras, j
   return n;
 }
 
+// The small-file POST: {"@odata.type", "name", "contentType"?, "isInline"?,
+// "contentId"?, "contentBytes": ""}. The session finds the empty contentBytes
+// and streams the file's base64 into it.
+template <class Codec>
+result<std::size_t> attachment_post_body(std::string_view odata_type, const file_info& f, bool outlook_extras,
+                                         char* out, std::size_t capacity) noexcept {
+  if (f.name.empty()) return errc::invalid_argument;
+  json_member m[6];
+  std::size_t n = 0;
+  m[n++] = json_member::string("@odata.type", odata_type);
+  m[n++] = json_member::string("name", f.name);
+  if (!f.content_type.empty()) m[n++] = json_member::string("contentType", f.content_type);
+  if (outlook_extras && f.is_inline) m[n++] = json_member::boolean("isInline", true);
+  if (outlook_extras && !f.content_id.empty()) m[n++] = json_member::string("contentId", f.content_id);
+  m[n++] = json_member::string("contentBytes", "");
+  return Codec::write_create_body(rangeup::create_body{"", m, n, nullptr, 0}, out, capacity);
+}
+
+// Traits for the optional Flavor members (defaults as documented above).
+template <class F, class = void>
+struct has_single_request : std::false_type {};
+template <class F>
+struct has_single_request<F, std::void_t<decltype(std::declval<const F&>().single_request_for(file_info{}))>>
+    : std::true_type {};
+template <class F, class = void>
+struct upload_auth_of : std::integral_constant<upload_url_auth, upload_url_auth::pre_authenticated> {};
+template <class F>
+struct upload_auth_of<F, std::void_t<decltype(F::upload_auth)>> : std::integral_constant<upload_url_auth, F::upload_auth> {};
+template <class F, class = void>
+struct fragment_suffix_of {
+  static constexpr std::string_view value{};
+};
+template <class F>
+struct fragment_suffix_of<F, std::void_t<decltype(F::fragment_suffix)>> {
+  static constexpr std::string_view value = F::fragment_suffix;
+};
+
 }  // namespace detail
 
 }  // namespace rangeup
 // ---- end rangeup/flavors/flavor.hpp ----
 // ---- begin rangeup/flavors/outlook_attachment.hpp ----
-// Flavor: a file attachment on an Outlook message or event (DESIGN.md §1.1).
-// Create 201; ranges of at most 4 MiB answered 200 with bare "N" ranges and
-// PascalCase keys; the final 201 names the attachment in its Location header.
+// Flavor: a file attachment on an Outlook message or event (docs/PROTOCOL.md
+// O1-O9). Files under 3 000 000 bytes go as one POST .../attachments (O2, O3);
+// larger ones by session: create 201; ranges of at most 4 000 000 bytes
+// answered 200 with bare "N" ranges and PascalCase keys; the final 201 names
+// the attachment in its Location header. The uploadUrl is pre-authenticated.
 
 #include <cstdint>
 #include <string_view>
@@ -2775,12 +3000,23 @@ struct outlook_attachment {
 
   // {base}/me/messages/{id}/attachments/createUploadSession (or events).
   std::error_code create_url(text_writer& w, const file_info& /*file*/) const noexcept {
-    if (auto ec = detail::begin_create_url(w, graph_base)) return ec;
-    append_user(w, user);
-    if (auto ec = detail::append_id(w, parent == parent_kind::event ? "/events/" : "/messages/", parent_id)) return ec;
-    w.append("/attachments/createUploadSession");
+    if (auto ec = attachments_url(w)) return ec;
+    w.append("/createUploadSession");
     return {};
   }
+
+  single_request single_request_for(const file_info& f) const noexcept {
+    return f.size < attachment_session_minimum ? single_request::post_attachment : single_request::none;
+  }
+  // {base}/me/messages/{id}/attachments (or events).
+  std::error_code single_request_url(text_writer& w, const file_info& /*file*/) const noexcept {
+    return attachments_url(w);
+  }
+  template <class Codec>
+  result<std::size_t> single_request_body(const file_info& f, char* out, std::size_t capacity) const noexcept {
+    return detail::attachment_post_body<Codec>("#microsoft.graph.fileAttachment", f, true, out, capacity);
+  }
+  std::size_t single_request_headers(header_field* /*out*/, std::size_t /*capacity*/) const noexcept { return 0; }
   std::size_t create_headers(header_field* /*out*/, std::size_t /*capacity*/) const noexcept { return 0; }
 
   // {"AttachmentItem": {"attachmentType": "file", "name", "size", contentType?, isInline?, contentId?}}
@@ -2792,14 +3028,26 @@ struct outlook_attachment {
     return Codec::write_create_body(rangeup::create_body{"AttachmentItem", m, n, nullptr, 0}, out, capacity);
   }
   bool deferred_commit() const noexcept { return false; }
+
+ private:
+  std::error_code attachments_url(text_writer& w) const noexcept {
+    if (auto ec = detail::begin_create_url(w, graph_base)) return ec;
+    append_user(w, user);
+    if (auto ec = detail::append_id(w, parent == parent_kind::event ? "/events/" : "/messages/", parent_id)) return ec;
+    w.append("/attachments");
+    return {};
+  }
 };
 
 }  // namespace rangeup
 // ---- end rangeup/flavors/outlook_attachment.hpp ----
 // ---- begin rangeup/flavors/todo_attachment.hpp ----
-// Flavor: a file attachment on a Microsoft To Do task (DESIGN.md §1.3).
-// At most 25 MiB, ranges of at most 4 MiB; like Outlook, the final 201 names
-// the attachment in Location (".../Attachments/ID").
+// Flavor: a file attachment on a Microsoft To Do task (docs/PROTOCOL.md T1-T4).
+// At most 25 MiB. Files under 3 000 000 bytes go as one POST .../attachments
+// (T4). A session's uploadUrl is a plain Graph URL without a token: every
+// fragment is PUT {uploadUrl}/content with the bearer, and so are the GET and
+// DELETE of the uploadUrl (T2); fragments of at most 4 000 000 bytes; like
+// Outlook, the final 201 names the attachment in Location (".../Attachments/ID").
 
 #include <cstdint>
 #include <string_view>
@@ -2820,16 +3068,28 @@ struct todo_attachment {
   static constexpr bool is_final_status(int s) noexcept { return s == 201; }
   static constexpr final_result result_kind = final_result::location_id;
   using default_planner = attachment_planner;
+  static constexpr upload_url_auth upload_auth = upload_url_auth::bearer;
+  static constexpr std::string_view fragment_suffix = "/content";
 
   // {base}/me/todo/lists/{list}/tasks/{task}/attachments/createUploadSession
   std::error_code create_url(text_writer& w, const file_info& /*file*/) const noexcept {
-    if (auto ec = detail::begin_create_url(w, graph_base)) return ec;
-    append_user(w, user);
-    if (auto ec = detail::append_id(w, "/todo/lists/", list_id)) return ec;
-    if (auto ec = detail::append_id(w, "/tasks/", task_id)) return ec;
-    w.append("/attachments/createUploadSession");
+    if (auto ec = attachments_url(w)) return ec;
+    w.append("/createUploadSession");
     return {};
   }
+
+  single_request single_request_for(const file_info& f) const noexcept {
+    return f.size < attachment_session_minimum ? single_request::post_attachment : single_request::none;
+  }
+  // {base}/me/todo/lists/{list}/tasks/{task}/attachments
+  std::error_code single_request_url(text_writer& w, const file_info& /*file*/) const noexcept {
+    return attachments_url(w);
+  }
+  template <class Codec>
+  result<std::size_t> single_request_body(const file_info& f, char* out, std::size_t capacity) const noexcept {
+    return detail::attachment_post_body<Codec>("#microsoft.graph.taskFileAttachment", f, false, out, capacity);
+  }
+  std::size_t single_request_headers(header_field* /*out*/, std::size_t /*capacity*/) const noexcept { return 0; }
   std::size_t create_headers(header_field* /*out*/, std::size_t /*capacity*/) const noexcept { return 0; }
 
   // {"attachmentInfo": {"attachmentType": "file", "name", "size", contentType?}}
@@ -2841,20 +3101,31 @@ struct todo_attachment {
     return Codec::write_create_body(rangeup::create_body{"attachmentInfo", m, n, nullptr, 0}, out, capacity);
   }
   bool deferred_commit() const noexcept { return false; }
+
+ private:
+  std::error_code attachments_url(text_writer& w) const noexcept {
+    if (auto ec = detail::begin_create_url(w, graph_base)) return ec;
+    append_user(w, user);
+    if (auto ec = detail::append_id(w, "/todo/lists/", list_id)) return ec;
+    if (auto ec = detail::append_id(w, "/tasks/", task_id)) return ec;
+    w.append("/attachments");
+    return {};
+  }
 };
 
 }  // namespace rangeup
 // ---- end rangeup/flavors/todo_attachment.hpp ----
 // ---- begin rangeup/flavors/drive_item.hpp ----
-// Flavor: a OneDrive / SharePoint driveItem (DESIGN.md §1.2). Create 200
-// (nextExpectedRanges may be absent); fragments are multiples of 320 KiB below
-// 60 MiB, answered 202; the final 200/201 carries the driveItem JSON. Supports
-// conflictBehavior, If-Match / If-None-Match and deferCommit (after the last
-// byte the session POSTs uploadUrl with an empty body to commit).
+// Flavor: a OneDrive / SharePoint driveItem (docs/PROTOCOL.md D1-D7). Create
+// 200 (nextExpectedRanges may be absent); fragments are multiples of 320 KiB
+// below 60 MiB, answered 202; the final 200/201 carries the driveItem JSON.
+// Supports conflictBehavior, If-Match / If-None-Match and deferCommit (after
+// the last byte the session POSTs uploadUrl with an empty body to commit).
 //
-// Zero-byte files: an upload session cannot carry 0 bytes (there is no valid
-// Content-Range), so size 0 is errc::empty_source as for the other flavors;
-// callers create empty files with a simple PUT .../content instead.
+// Files of at most 4 MiB (0 bytes included: a session cannot carry them) go
+// as one PUT .../content (D7). Its conflictBehavior defaults to replace, so
+// the flavor always names one: "fail" when none is given, the session's
+// default, so that a file is never overwritten only because it is small.
 
 #include <cstdint>
 #include <string_view>
@@ -2875,6 +3146,9 @@ struct drive_item {
   std::string_view if_match;       // sent on the create request when non-empty (mismatch → 412)
   std::string_view if_none_match;  // likewise
   bool defer_commit = false;
+  // Non-empty: replace this existing item's content (.../items/{item_id}/createUploadSession
+  // or .../items/{item_id}/content); parent_id, name and root_path are then ignored.
+  std::string_view item_id;
 
   static constexpr std::string_view flavor_id = "drive";
   static constexpr std::uint64_t max_size = UINT64_MAX;  // 250 GB today; the service decides
@@ -2883,31 +3157,38 @@ struct drive_item {
   static constexpr bool is_final_status(int s) noexcept { return s == 201 || s == 200; }
   static constexpr final_result result_kind = final_result::document;
   using default_planner = drive_planner;
+  // The largest file the one-request PUT takes: "up to 4 MB" read as 4 MiB (PROTOCOL.md D7).
+  static constexpr std::uint64_t simple_upload_limit = 4 * mebibyte;
 
   std::error_code create_url(text_writer& w, const file_info& file) const noexcept {
-    if (auto ec = detail::begin_create_url(w, graph_base)) return ec;
-    if (!drive_id.empty()) {
-      detail::append_id(w, "/drives/", drive_id);
-    } else {
-      append_user(w, user);
-      w.append("/drive");
-    }
-    if (!root_path.empty()) {
-      std::string_view path = root_path;
-      while (!path.empty() && path.front() == '/') path.remove_prefix(1);
-      while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-      if (path.empty()) return errc::invalid_argument;
-      w.append("/root:/");
-      append_path_segment(w, path, true);
-    } else {
-      const std::string_view item_name = name.empty() ? file.name : name;
-      if (item_name.empty()) return errc::invalid_argument;
-      if (auto ec = detail::append_id(w, "/items/", parent_id)) return ec;
-      w.append(":/");
-      append_path_segment(w, item_name);
-    }
-    w.append(":/createUploadSession");
+    if (auto ec = item_address(w, file)) return ec;
+    w.append("/createUploadSession");
     return {};
+  }
+
+  single_request single_request_for(const file_info& f) const noexcept {
+    return defer_commit || f.size > simple_upload_limit ? single_request::none : single_request::put_content;
+  }
+  // {item}/content?@microsoft.graph.conflictBehavior=... (not for item_id: it replaces that item).
+  std::error_code single_request_url(text_writer& w, const file_info& file) const noexcept {
+    if (auto ec = item_address(w, file)) return ec;
+    w.append("/content");
+    if (!item_id.empty()) return {};
+    w.append("?@microsoft.graph.conflictBehavior=");
+    switch (conflict_behavior) {
+      case conflict::replace: w.append("replace"); break;
+      case conflict::rename: w.append("rename"); break;
+      case conflict::fail:
+      case conflict::unspecified: w.append("fail"); break;
+    }
+    return {};
+  }
+  template <class Codec>
+  result<std::size_t> single_request_body(const file_info&, char*, std::size_t) const noexcept {
+    return std::size_t{0};  // the raw bytes
+  }
+  std::size_t single_request_headers(header_field* out, std::size_t capacity) const noexcept {
+    return create_headers(out, capacity);
   }
 
   std::size_t create_headers(header_field* out, std::size_t capacity) const noexcept {
@@ -2939,6 +3220,7 @@ struct drive_item {
   // ended is the one our lost last request created; "replace" makes another
   // upload harmless; under "rename" our item may carry another name.
   after_lost_final lost_final_policy() const noexcept {
+    if (!item_id.empty()) return after_lost_final::restart;  // replacing one item's content again is harmless
     switch (conflict_behavior) {
       case conflict::replace: return after_lost_final::restart;
       case conflict::rename: return after_lost_final::report;
@@ -2955,15 +3237,48 @@ struct drive_item {
     if (create_url.size() <= suffix.size() || create_url.substr(create_url.size() - suffix.size()) != suffix) return {};
     return create_url.substr(0, create_url.size() - suffix.size());
   }
+
+ private:
+  // {base}/me/drive (or /users/{u}/drive, /drives/{d}) then /items/{item_id},
+  // /root:/{path}: or /items/{parent}:/{name}: — what createUploadSession and
+  // content are appended to (PROTOCOL.md D1, D7).
+  std::error_code item_address(text_writer& w, const file_info& file) const noexcept {
+    if (auto ec = detail::begin_create_url(w, graph_base)) return ec;
+    if (!drive_id.empty()) {
+      detail::append_id(w, "/drives/", drive_id);
+    } else {
+      append_user(w, user);
+      w.append("/drive");
+    }
+    if (!item_id.empty()) return detail::append_id(w, "/items/", item_id);
+    if (!root_path.empty()) {
+      std::string_view path = root_path;
+      while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+      while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+      if (path.empty()) return errc::invalid_argument;
+      w.append("/root:/");
+      append_path_segment(w, path, true);
+    } else {
+      const std::string_view item_name = name.empty() ? file.name : name;
+      if (item_name.empty()) return errc::invalid_argument;
+      if (auto ec = detail::append_id(w, "/items/", parent_id)) return ec;
+      w.append(":/");
+      append_path_segment(w, item_name);
+    }
+    w.append(":");
+    return {};
+  }
 };
 
 }  // namespace rangeup
 // ---- end rangeup/flavors/drive_item.hpp ----
 // ---- begin rangeup/flavors/print_document.hpp ----
-// Flavor: the binary of a Universal Print document (DESIGN.md §1.3).
-// Create 200; ranges below 10 MiB answered 202, often as closed "a-b" ranges;
-// the final 201 carries the printDocument JSON (id, size). The uploadUrl's
-// ?tempauthtoken= is its credential and is used verbatim.
+// Flavor: the binary of a Universal Print document (docs/PROTOCOL.md P1, P2),
+// on a printer or a printer share. Always a session; the create names a
+// contentType the printer supports (required: an empty one is
+// errc::invalid_argument). Create 200; ranges below 10 MiB answered 202, often
+// as closed "a-b" ranges; the final 201 carries the printDocument JSON (id,
+// size). The uploadUrl's ?tempauthtoken= is its credential and is used verbatim.
 
 #include <cstdint>
 #include <string_view>
@@ -2973,9 +3288,10 @@ namespace rangeup {
 
 struct print_document {
   std::string_view graph_base = "https://graph.microsoft.com/v1.0";
-  std::string_view printer_id;
+  std::string_view printer_id;  // a printer id, or a printer share id when via_share
   std::string_view job_id;
   std::string_view document_id;
+  bool via_share = false;  // printer_id names a printer share: /print/shares/{printer_id}/...
 
   static constexpr std::string_view flavor_id = "print";
   static constexpr std::uint64_t max_size = UINT64_MAX;  // no documented cap; the service decides
@@ -2985,10 +3301,10 @@ struct print_document {
   static constexpr final_result result_kind = final_result::document;
   using default_planner = print_planner;
 
-  // {base}/print/printers/{printer}/jobs/{job}/documents/{document}/createUploadSession
+  // {base}/print/printers/{printer}/jobs/{job}/documents/{document}/createUploadSession (or /print/shares/{share}/...)
   std::error_code create_url(text_writer& w, const file_info& /*file*/) const noexcept {
     if (auto ec = detail::begin_create_url(w, graph_base)) return ec;
-    if (auto ec = detail::append_id(w, "/print/printers/", printer_id)) return ec;
+    if (auto ec = detail::append_id(w, via_share ? "/print/shares/" : "/print/printers/", printer_id)) return ec;
     if (auto ec = detail::append_id(w, "/jobs/", job_id)) return ec;
     if (auto ec = detail::append_id(w, "/documents/", document_id)) return ec;
     w.append("/createUploadSession");
@@ -2996,14 +3312,14 @@ struct print_document {
   }
   std::size_t create_headers(header_field* /*out*/, std::size_t /*capacity*/) const noexcept { return 0; }
 
-  // {"properties": {"documentName", "contentType"?, "size"}}
+  // {"properties": {"documentName", "contentType", "size"}}
   template <class Codec>
   result<std::size_t> create_body(const file_info& f, char* out, std::size_t capacity) const noexcept {
-    if (f.name.empty()) return errc::invalid_argument;
+    if (f.name.empty() || f.content_type.empty()) return errc::invalid_argument;
     json_member m[3];
     std::size_t n = 0;
     m[n++] = json_member::string("documentName", f.name);
-    if (!f.content_type.empty()) m[n++] = json_member::string("contentType", f.content_type);
+    m[n++] = json_member::string("contentType", f.content_type);
     m[n++] = json_member::integer("size", f.size);
     return Codec::write_create_body(rangeup::create_body{"properties", m, n, nullptr, 0}, out, capacity);
   }
@@ -3021,10 +3337,18 @@ struct print_document {
 // failed); the driver does it and reports back with on_response /
 // on_transport_error. No I/O, no clock reads, no allocation, no exceptions.
 //
-// What it does with each reply (DESIGN.md §1.4):
+// A small file goes as one request where the Flavor offers it (POST
+// .../attachments, PUT .../content; docs/PROTOCOL.md O3, T4, D7) unless
+// session_options::force_session; everything below applies to that request as
+// to a session's last fragment: its lost answer is never repeated blindly.
+//
+// What it does with each reply (docs/PROTOCOL.md E1-E7):
 //  - 5xx, 408, 429, dropped connection, timeout: the same request again after
 //    the Retry policy's delay (Retry-After honoured, capped); when the policy's
 //    attempt or time budget is spent: retries_exhausted with the last status.
+//    A single request is repeated only after 429/503 or a connection that was
+//    never made: other failures may have created the item (lost final, below).
+//  - 507 and 501: quota_exceeded / not_supported at once, never retried.
 //  - 416 on a PUT ("that range already arrived"): GET uploadUrl for the
 //    status (attachment flavors: tried once; a 400/404/405 answer means "not
 //    supported", never asked again), else the 416 body's nextExpectedRanges,
@@ -3032,11 +3356,12 @@ struct print_document {
 //    sent before, is refused too). Then the upload continues from there.
 //  - 404 on uploadUrl, or an expired session (when a wall clock was given):
 //    a fresh session from byte 0, at most options.max_restarts times.
-//    Except when the answer to the request that would have finished the
-//    upload was lost (or unreadable): then the session most likely ended
-//    because it completed, and the Flavor's after_lost_final policy decides
-//    (look the item up, restart, or fail with completion_unknown) so that no
-//    second copy is created.
+//    Except once a request that may complete the upload went unanswered (in
+//    this process, or in an earlier one as the resume token says), at any
+//    later 404: then the session most likely ended because it completed, and
+//    the Flavor's after_lost_final policy decides (look the item up, restart,
+//    or fail with completion_unknown) so that no second copy is created.
+//  - a final 201 without Location (attachments): done, id unknown (id_unknown).
 //  - 400/401/403/409/412/413: a typed failure with the server's error.code.
 //  - a server that contradicts itself (ranges past the end, going backwards
 //    after a PUT, no progress for options.max_stalls answers in a row):
@@ -3046,8 +3371,10 @@ struct print_document {
 // confirmed. After a resync to a lower offset or a restart it stays where it
 // was (restarts/retries tell the observer why bytes_sent grows).
 //
-// The bearer token is used for the createUploadSession request only; every
-// uploadUrl request (PUT, GET, POST commit, DELETE) carries no Authorization.
+// The bearer token goes with requests to Graph itself (create, the single
+// request, the item look-up) and, where the Flavor's uploadUrl is a plain Graph
+// URL (To Do: upload_url_auth::bearer), with every uploadUrl request; never to
+// a pre-authenticated uploadUrl (Outlook, drive, print).
 // The session keeps views: the Flavor's strings, the bearer token and the
 // observer must outlive it; file_info is read by the constructor only.
 
@@ -3186,6 +3513,9 @@ struct session_options {
   std::uint32_t max_restarts = 3;     // fresh sessions after 404 on uploadUrl or expiry
   std::uint32_t max_stalls = 4;       // answers in a row without progress before giving up
   std::int64_t expiry_margin_ms = 0;  // with a wall clock: treat the session as expired this early
+  // Always create an upload session, even where the flavor would send a small
+  // file as one request (POST attachment / PUT content; see docs/PROTOCOL.md).
+  bool force_session = false;
 };
 
 template <class Flavor, class Planner = typename Flavor::default_planner, class Retry = exponential_backoff,
@@ -3247,7 +3577,9 @@ class upload_session {
       case phase::ready: break;
     }
     if (cancel_requested_) {
-      if (upload_url_.empty()) return fail_step(errc::cancelled, 0);
+      if (upload_url_.empty())
+        return fail_step(single_ != single_request::none && final_unanswered_ ? errc::completion_unknown : errc::cancelled,
+                         0);
       return emit(action::cancel);
     }
     if (waiting_ && now < wait_until_) return step::wait(wait_until_);
@@ -3265,13 +3597,15 @@ class upload_session {
     if (in_flight_ == action::cancel) return cancelled(r.status);
     if (cancel_requested_) {
       // Keep a freshly created session's URL so the DELETE can clean it up.
-      if (in_flight_ == action::create && is_2xx(r.status) && !Codec::parse_session(r.body, doc_) &&
-          !check_url(doc_.upload_url.view(), options_.allow_http_loopback))
-        upload_url_ = doc_.upload_url;
+      if (in_flight_ == action::create && single_ == single_request::none && is_2xx(r.status) &&
+          !Codec::parse_session(r.body, doc_) && !check_url(doc_.upload_url.view(), options_.allow_http_loopback))
+        (void)set_upload_url(doc_.upload_url.view());
       return;
     }
     switch (in_flight_) {
-      case action::create: return on_create_response(r, now);
+      case action::create:
+        if (single_ != single_request::none) return on_single_response(r, now);
+        return on_create_response(r, now);
       case action::put: return on_put_response(r, now);
       case action::status: return on_status_response(r, now);
       case action::commit: return on_commit_response(r, now);
@@ -3287,6 +3621,10 @@ class upload_session {
     if (cancel_requested_) return;
     if (!ec) ec = make_error_code(errc::connection_dropped);
     if (!is_transient_transport(ec)) return fail(ec, 0);
+    if (in_flight_ == action::create && single_ != single_request::none && !never_sent(ec)) {
+      clear_server_error();
+      return single_answer_lost(0, now);
+    }
     // The request may have been processed before the connection went: a PUT
     // whose bytes landed is answered 416 when repeated (see apply_fallback).
     if (in_flight_ == action::put) {
@@ -3302,9 +3640,22 @@ class upload_session {
   // Next step: DELETE uploadUrl if a session exists, then failed{cancelled}.
   // A request in flight is abandoned (its answer is ignored). No effect once
   // done or failed.
+  // A single request (no session to DELETE) abandoned while out may have
+  // created the item: the session then fails with completion_unknown.
   void cancel() noexcept {
     if (phase_ == phase::done || phase_ == phase::failed) return;
+    if (phase_ == phase::awaiting && in_flight_ == action::create && single_ != single_request::none)
+      final_unanswered_ = true;
     cancel_requested_ = true;
+  }
+
+  // True when this upload is a single request that went out and got no
+  // answer (it is out now, or its answer was lost or abandoned): the item may
+  // exist. A driver that stops such an upload (cancel, timeout) reports
+  // errc::completion_unknown rather than its reason, so nobody uploads again.
+  bool may_have_completed() const noexcept {
+    return single_ != single_request::none &&
+           (final_unanswered_ || (phase_ == phase::awaiting && in_flight_ == action::create));
   }
 
   const progress& progress_info() const noexcept { return progress_; }
@@ -3351,6 +3702,7 @@ class upload_session {
   // flavor allows) and otherwise continues from the saved offset.
   std::error_code restore(std::string_view token, const file_fingerprint& fp) noexcept {
     if (init_error_) return init_error_;
+    if (single_ != single_request::none) return errc::resume_mismatch;  // this file goes without a session
     if (phase_ != phase::ready || next_ != action::create || !upload_url_.empty() || progress_.retries != 0 ||
         progress_.bytes_sent != 0 || cancel_requested_)
       return errc::invalid_argument;
@@ -3364,7 +3716,7 @@ class upload_session {
       return errc::resume_mismatch;
     if (st.next_offset >= total_ && !flavor_.deferred_commit()) return errc::invalid_resume_token;
     if (auto ec = check_url(st.upload_url.view(), options_.allow_http_loopback)) return ec;
-    upload_url_ = st.upload_url;
+    if (auto ec = set_upload_url(st.upload_url.view())) return ec;
     have_expiry_ = st.has_expiry;
     expires_unix_ = st.expires_unix;
     mtime_ns_ = fp.mtime_ns;
@@ -3390,7 +3742,15 @@ class upload_session {
   enum class adopt_mode : unsigned char { fresh, after_put, resync, guess };
 
   static constexpr bool is_2xx(int s) noexcept { return s >= 200 && s <= 299; }
-  static constexpr bool is_transient_status(int s) noexcept { return s == 408 || s == 429 || (s >= 500 && s <= 599); }
+  // 507 and 501 are 5xx but fatal (PROTOCOL.md E4, E5).
+  static constexpr bool is_transient_status(int s) noexcept {
+    return s == 408 || s == 429 || (s >= 500 && s <= 599 && s != 501 && s != 507);
+  }
+
+  // The connection was never made: the service cannot have seen the request.
+  static bool never_sent(std::error_code ec) noexcept {
+    return ec == errc::connection_failed || ec == std::errc::connection_refused;
+  }
 
   static bool is_transient_transport(std::error_code ec) noexcept {
     if (ec.category() == category()) return is_transient(static_cast<errc>(ec.value()));
@@ -3401,16 +3761,23 @@ class upload_session {
 
   // ---- construction ----------------------------------------------------------
   std::error_code initialise(const file_info& file) noexcept {
-    if (total_ == 0) return errc::empty_source;
     if (total_ > Flavor::max_size) return errc::size_out_of_range;
     if (auto ec = planner_.configure(total_, options_.chunk_size)) return ec;
     if (auto ec = check_url(flavor_.graph_base, options_.allow_http_loopback)) return ec;
     text_writer w = create_url_.writer();
     if (auto ec = flavor_.create_url(w, file)) return ec;
     if (create_url_.commit(w)) return errc::url_too_long;
-    auto body = flavor_.template create_body<Codec>(file, create_body_, sizeof create_body_);
-    if (!body) return body.error() == errc::buffer_too_small ? make_error_code(errc::capacity_exceeded) : body.error();
-    create_body_size_ = *body;
+    if constexpr (detail::has_single_request<Flavor>::value) {
+      if (!options_.force_session) single_ = flavor_.single_request_for(file);
+    }
+    if (single_ != single_request::none) {
+      if (auto ec = prepare_single_request(file)) return ec;
+    } else {
+      if (total_ == 0) return errc::empty_source;  // a session cannot carry 0 bytes (no Content-Range)
+      auto body = flavor_.template create_body<Codec>(file, create_body_, sizeof create_body_);
+      if (!body) return body.error() == errc::buffer_too_small ? make_error_code(errc::capacity_exceeded) : body.error();
+      create_body_size_ = *body;
+    }
     // The target identity in resume tokens: where the session was created, for
     // which name and size.
     target_hash_ = fnv1a64(file.name, fnv1a64("\n", fnv1a64(create_url_.view())));
@@ -3418,11 +3785,95 @@ class upload_session {
     return {};
   }
 
+  // The single request's URL and body. A POST's JSON is written with an
+  // empty contentBytes, which splits it into the text before and after the
+  // base64 that the transport streams from the source.
+  std::error_code prepare_single_request(const file_info& file) noexcept {
+    if constexpr (detail::has_single_request<Flavor>::value) {
+      request_url_.clear();
+      text_writer w = request_url_.writer();
+      if (auto ec = flavor_.single_request_url(w, file)) return ec;
+      if (request_url_.commit(w)) return errc::url_too_long;
+      auto body = flavor_.template single_request_body<Codec>(file, create_body_, sizeof create_body_);
+      if (!body) return body.error() == errc::buffer_too_small ? make_error_code(errc::capacity_exceeded) : body.error();
+      create_body_size_ = *body;
+      if (single_ != single_request::post_attachment) return {};
+      constexpr std::string_view slot = "\"contentBytes\":\"";
+      const std::string_view json(create_body_, create_body_size_);
+      const std::size_t at = json.find(slot);
+      // Inside a JSON string every quote is escaped, so this text only occurs as the member itself.
+      if (at == std::string_view::npos || json.substr(at + slot.size(), 1) != "\"") return errc::malformed_json;
+      base64_at_ = at + slot.size();
+      return {};
+    } else {
+      (void)file;
+      return errc::invalid_argument;
+    }
+  }
+
+  void emit_single_request() noexcept {
+    req_.method = single_ == single_request::post_attachment ? http_method::post : http_method::put;
+    req_.url = request_url_.view();
+    req_.bearer_token = bearer_;
+    const content_range all{0, total_ == 0 ? 0 : total_ - 1, total_};
+    if (single_ == single_request::post_attachment) {
+      req_.headers[req_.header_count++] = {"Content-Type", "application/json"};
+      const std::string_view json(create_body_, create_body_size_);
+      if (total_ == 0) {
+        req_.body = body_kind::text;
+        req_.text = json;
+      } else {
+        req_.body = body_kind::base64_json;
+        req_.text = json.substr(0, base64_at_);
+        req_.suffix = json.substr(base64_at_);
+        req_.range = all;
+      }
+    } else {
+      req_.headers[req_.header_count++] = {"Content-Type", "application/octet-stream"};
+      if constexpr (detail::has_single_request<Flavor>::value)
+        req_.header_count += flavor_.single_request_headers(req_.headers + req_.header_count,
+                                                            max_request_headers - req_.header_count);
+      if (total_ != 0) {  // 0 bytes: no body, Content-Length: 0
+        req_.body = body_kind::source_range;
+        req_.range = all;
+      }
+    }
+    progress_.bytes_sent += total_;
+  }
+
+  // The token for a request to the uploadUrl: only where it is a plain Graph URL.
+  std::string_view upload_url_bearer() const noexcept {
+    return detail::upload_auth_of<Flavor>::value == upload_url_auth::bearer ? bearer_ : std::string_view{};
+  }
+
+  // Keeps the uploadUrl (and, for flavors whose fragments go to a path below
+  // it, the fragment URL: To Do's {uploadUrl}/content, PROTOCOL.md T2).
+  std::error_code set_upload_url(std::string_view url) noexcept {
+    if (auto ec = upload_url_.assign(url)) return ec;
+    constexpr std::string_view suffix = detail::fragment_suffix_of<Flavor>::value;
+    if constexpr (!suffix.empty()) {
+      const std::size_t query = url.find('?');
+      request_url_.clear();  // writer() appends: a restarted session's URL replaces the old one
+      text_writer w = request_url_.writer();
+      w.append(url.substr(0, query)).append(suffix);
+      if (query != std::string_view::npos) w.append(url.substr(query));
+      if (request_url_.commit(w)) return errc::url_too_long;
+    }
+    return {};
+  }
+  std::string_view fragment_url() const noexcept {
+    return detail::fragment_suffix_of<Flavor>::value.empty() ? upload_url_.view() : request_url_.view();
+  }
+
   // ---- emitting requests -------------------------------------------------------
   step emit(action a) noexcept {
     req_ = request_view{};
     switch (a) {
       case action::create:
+        if (single_ != single_request::none) {
+          emit_single_request();
+          break;
+        }
         req_.method = http_method::post;
         req_.url = create_url_.view();
         req_.headers[req_.header_count++] = {"Content-Type", "application/json"};
@@ -3444,7 +3895,8 @@ class upload_session {
         auto n = format_content_range(sent_, content_range_, sizeof content_range_);
         if (!n) return fail_step(n.error(), 0);
         req_.method = http_method::put;
-        req_.url = upload_url_.view();
+        req_.url = fragment_url();
+        req_.bearer_token = upload_url_bearer();
         req_.headers[req_.header_count++] = {"Content-Type", "application/octet-stream"};
         req_.headers[req_.header_count++] = {"Content-Range", std::string_view(content_range_, *n)};
         req_.body = body_kind::source_range;
@@ -3455,14 +3907,17 @@ class upload_session {
       case action::status:
         req_.method = http_method::get;
         req_.url = upload_url_.view();
+        req_.bearer_token = upload_url_bearer();
         break;
       case action::commit:
         req_.method = http_method::post;  // body none: the transport sends Content-Length: 0
         req_.url = upload_url_.view();
+        req_.bearer_token = upload_url_bearer();
         break;
       case action::cancel:
         req_.method = http_method::delete_;
         req_.url = upload_url_.view();
+        req_.bearer_token = upload_url_bearer();
         break;
       case action::look_up:  // a Graph request, not an uploadUrl one: it carries the token
         req_.method = http_method::get;
@@ -3495,9 +3950,11 @@ class upload_session {
     if (repeat_if_cut_short(ec, r, now)) return;  // an orphan session just expires
     attempt_ = 0;
     if (ec) return fail(ec, r.status);
-    if (doc_.upload_url.empty()) return fail(errc::malformed_response, r.status);
-    if (auto bad = check_url(doc_.upload_url.view(), options_.allow_http_loopback)) return fail(bad, r.status);
-    upload_url_ = doc_.upload_url;
+    // An uploadUrl that is not an https URL (or has CR/LF) is the server's
+    // fault, not the caller's: malformed_response, never invalid_url.
+    if (doc_.upload_url.empty() || check_url(doc_.upload_url.view(), options_.allow_http_loopback) ||
+        set_upload_url(doc_.upload_url.view()))
+      return fail(errc::malformed_response, r.status);
     note_expiry();
     sent_ = {};
     put_unanswered_ = false;
@@ -3507,6 +3964,51 @@ class upload_session {
       return fail(bad, r.status);
     }
     next_ = action::put;
+  }
+
+  // The answer to the single request (POST attachment / PUT content).
+  void on_single_response(const response_view& r, instant now) noexcept {
+    if (is_2xx(r.status)) {
+      attempt_ = 0;
+      if (Flavor::result_kind == final_result::document) return complete(r);  // a driveItem, as after a session
+      // 201 with the attachment's JSON. The attachment exists even when the
+      // body cannot be read: success with the id unknown, never a second POST.
+      result_ = upload_result{};
+      result_.http_status = r.status;
+      result_.size = total_;
+      if (!r.body_truncated && !Codec::parse_drive_item(r.body, item_) && !item_.id.empty()) {
+        result_.id = item_.id;
+        result_.name = item_.name;
+      } else {
+        result_.id_unknown = true;
+      }
+      return finish();
+    }
+    // 429 and 503 say the service did not take the request (PROTOCOL.md E1);
+    // any other transient status may come after it did.
+    if (is_transient_status(r.status) && r.status != 429 && r.status != 503) {
+      on_error_status_text(r);
+      return single_answer_lost(r.status, now);
+    }
+    on_error_status(r, now, false);
+  }
+
+  // The single request may have created the item without our learning it:
+  // the flavor's after_lost_final policy, as for a session's last fragment.
+  void single_answer_lost(int status, instant now) noexcept {
+    final_unanswered_ = true;
+    switch (lost_final_policy()) {
+      case after_lost_final::restart: return transient(status, {}, now);  // repeating it is harmless
+      case after_lost_final::look_up:
+        if (may_look_up()) {
+          attempt_ = 0;
+          next_ = action::look_up;
+          return;
+        }
+        break;
+      case after_lost_final::report: break;
+    }
+    fail(make_error_code(errc::completion_unknown), status, false);
   }
 
   void on_put_response(const response_view& r, instant now) noexcept {
@@ -3562,8 +4064,11 @@ class upload_session {
       next_ = action::put;
       return;
     }
-    const bool unsupported = r.status == 400 || r.status == 405 || r.status == 501 ||
-                             (r.status == 404 && Flavor::status == status_query::try_once);
+    // The attachment status GET is undocumented (PROTOCOL.md O9): any refusal
+    // of it, authentication included, only means "no status here".
+    const bool unsupported =
+        r.status == 400 || r.status == 405 || r.status == 501 ||
+        (Flavor::status == status_query::try_once && (r.status == 404 || r.status == 401 || r.status == 403));
     if (unsupported) {
       // Learning that GET is unsupported says nothing about progress: no stall.
       attempt_ = 0;
@@ -3624,19 +4129,23 @@ class upload_session {
   // A status the request cannot succeed with: retry the transient ones, turn
   // the others into a typed failure carrying the server's error.code.
   void on_error_status(const response_view& r, instant now, bool upload_url) noexcept {
-    clear_server_error();
-    error_document& e = err_;
-    if (!r.body.empty() && !Codec::parse_error(r.body, e)) {
-      failure_.server_code = e.code;
-      failure_.server_message = e.message;
-      // A server may quote the request back; error text must never carry a credential.
-      if (quotes_credential(failure_.server_message.view()))
-        (void)failure_.server_message.assign("<redacted: the message quoted a credential>");
+    on_error_status_text(r);
+    // 409 after a request that may have completed the upload went unanswered:
+    // most likely our own item (or that request, still being processed) is in
+    // the way. Look before reporting a conflict; where there is nothing to look
+    // at, the upload may have completed.
+    if (r.status == 409 && final_unanswered_ && lost_final_policy() != after_lost_final::restart) {
+      attempt_ = 0;
+      if (!may_look_up()) return fail(make_error_code(errc::completion_unknown), r.status, false);
+      next_ = action::look_up;
+      return;
     }
     if (is_transient_status(r.status)) return transient(r.status, r.retry_after, now);
     attempt_ = 0;
     errc code = errc::unexpected_status;
     switch (r.status) {
+      case 501: code = errc::not_supported; break;
+      case 507: code = errc::quota_exceeded; break;
       case 400: code = errc::bad_request; break;
       case 401: code = errc::unauthorized; break;
       case 403: code = errc::forbidden; break;
@@ -3648,6 +4157,19 @@ class upload_session {
       default: break;
     }
     fail(make_error_code(code), r.status, false);
+  }
+
+  // Keeps the server's error.code and message (never a credential) for the failure.
+  void on_error_status_text(const response_view& r) noexcept {
+    clear_server_error();
+    error_document& e = err_;
+    if (!r.body.empty() && !Codec::parse_error(r.body, e)) {
+      failure_.server_code = e.code;
+      failure_.server_message = e.message;
+      // A server may quote the request back; error text must never carry a credential.
+      if (quotes_credential(failure_.server_message.view()))
+        (void)failure_.server_message.assign("<redacted: the message quoted a credential>");
+    }
   }
 
   // A 2xx body that was cut short on the way (unreadable JSON) to a request
@@ -3773,7 +4295,8 @@ class upload_session {
     }
     for (std::size_t i = 0; i < count; ++i) ranges_[i] = ranges[i];
     range_count_ = count;
-    final_unanswered_ = false;  // the session is alive and still missing bytes
+    // final_unanswered_ stays: a session that is alive now may still be
+    // completed by that request, which may be on its way yet.
     note_confirmed();
     return {};
   }
@@ -3816,7 +4339,12 @@ class upload_session {
       result_ = upload_result{};
       result_.http_status = r.status;
       result_.size = total_;
-      if (attachment_id_from_location(r.location, result_.id)) return fail(errc::malformed_response, r.status);
+      // The attachment exists whatever Location says; without a readable one
+      // its id is unknown, which is no reason to upload again (PROTOCOL.md E6).
+      if (r.location.empty() || attachment_id_from_location(r.location, result_.id)) {
+        result_.id.clear();
+        result_.id_unknown = true;
+      }
       return finish();
     }
     if (r.body_truncated || Codec::parse_drive_item(r.body, item_) || item_.id.empty()) {
@@ -3844,6 +4372,7 @@ class upload_session {
   }
 
   void finish() noexcept {
+    result_.simple_request = single_ != single_request::none;
     range_count_ = 0;
     final_unanswered_ = false;
     note_confirmed();
@@ -3975,7 +4504,10 @@ class upload_session {
   fixed_string<64> hash_prefix_;
 
   // Storage the request views point into.
+  single_request single_ = single_request::none;  // this file goes as one request
+  std::size_t base64_at_ = 0;                      // where a POST's contentBytes go in create_body_
   fixed_string<RANGEUP_MAX_URL_LENGTH> create_url_;
+  fixed_string<RANGEUP_MAX_URL_LENGTH> request_url_;  // the single request's, or To Do's {uploadUrl}/content
   char create_body_[RANGEUP_JSON_SCRATCH] = {};
   std::size_t create_body_size_ = 0;
   fixed_string<RANGEUP_MAX_URL_LENGTH> upload_url_;

@@ -389,3 +389,32 @@ TEST_CASE("https: trusted self-signed certificate, SNI, untrusted and wrong-name
   rangeup_test::remove_directory(good);
   rangeup_test::remove_directory(wrong);
 }
+
+TEST_CASE("a small file's JSON attachment: text, base64 streamed from the source, text; the bearer goes with it") {
+  local_server server([](const received&) { return respond(201, "{\"id\":\"A1\"}", "Content-Type: application/json\r\n"); });
+  // Not a multiple of 3 and larger than one send piece: the encoding is cut at piece edges.
+  const std::string data = rangeup_test::test_bytes(700001, 5);
+  rangeup_test::recording_source source(data);
+  rangeup::beast::transport t(loopback_options());
+  request_view r;
+  r.method = http_method::post;
+  const std::string url = server.url("/v1.0/me/messages/M/attachments");
+  r.url = url;
+  r.headers[0] = {"Content-Type", "application/json"};
+  r.header_count = 1;
+  r.bearer_token = "tok";
+  r.body = body_kind::base64_json;
+  r.text = R"({"name":"a.bin","contentBytes":")";
+  r.suffix = R"("})";
+  r.range = {0, data.size() - 1, data.size()};
+  auto res = t.perform(r, source);
+  REQUIRE(res.has_value());
+  CHECK(res->status == 201);
+  std::string encoded(rangeup::base64_length(data.size()), '\0');
+  encoded.resize(rangeup::encode_base64(reinterpret_cast<const unsigned char*>(data.data()), data.size(), &encoded[0]));
+  auto log = server.requests();
+  REQUIRE(log.size() == 1);
+  CHECK(log[0].get("authorization") == "Bearer tok");
+  CHECK(log[0].get("content-length") == std::to_string(r.content_length()));
+  CHECK(log[0].body == std::string(r.text) + encoded + std::string(r.suffix));
+}

@@ -11,6 +11,7 @@
 
 #include "codec_test_support.hpp"
 #include "rangeup/json/builtin_codec.hpp"
+#include "rangeup/rangeup.hpp"
 #include "vectors.hpp"
 
 #ifdef RANGEUP_TEST_NLOHMANN
@@ -181,6 +182,72 @@ TEST_CASE_TEMPLATE_DEFINE("create bodies: every flavor's shape", Codec, bodies_i
   CHECK(Codec::write_create_body({}, nullptr, 5).error() == rangeup::make_error_code(errc::invalid_argument));
 }
 
+// The small-file POST (docs/PROTOCOL.md O3, T4): every codec writes the
+// attachment JSON with an empty "contentBytes" exactly once, compact, so the
+// session can stream the base64 into it; the whole body stays valid JSON for
+// every name the create bodies accept.
+TEST_CASE_TEMPLATE_DEFINE("small-file POST bodies: one empty contentBytes slot, valid JSON around the base64", Codec,
+                          post_body_id) {
+  constexpr std::string_view slot = "\"contentBytes\":\"\"";
+  for (const name_vector& n : names()) {
+    INFO(n.label, ": ", printable(n.name));
+    const rangeup::file_info f{n.name, 3, "image/png", true, "cid@1"};
+    std::vector<char> buffer(4096);
+    const auto r = rangeup::detail::attachment_post_body<Codec>("#microsoft.graph.fileAttachment", f, true, buffer.data(),
+                                                                buffer.size());
+    if (n.expected != ok || n.name.empty()) {  // an attachment needs a name
+      CHECK_FALSE(r.has_value());
+      continue;
+    }
+    REQUIRE(r.has_value());
+    const std::string body(buffer.data(), *r);
+    const std::size_t at = body.find(slot);
+    REQUIRE(at != std::string::npos);
+    CHECK(body.find(slot, at + 1) == std::string::npos);
+    // The session as a transport sees it: the text, the base64 of the file, the suffix.
+    using session = rangeup::upload_session<rangeup::outlook_attachment, rangeup::attachment_planner,
+                                            rangeup::exponential_backoff, Codec>;
+    const rangeup::outlook_attachment target{"https://graph.microsoft.com/v1.0", "",
+                                             rangeup::outlook_attachment::parent_kind::message, "m"};
+    session s(target, f);
+    REQUIRE_FALSE(s.init_error());
+    const rangeup::step st = s.next_step(rangeup::instant{0});
+    REQUIRE(st.request());
+    CHECK(st.request()->body == rangeup::body_kind::base64_json);
+    CHECK(std::string(st.request()->text) + std::string(st.request()->suffix) == body.substr(0, at + slot.size() - 1) + "\"" +
+                                                                                  body.substr(at + slot.size()));
+    const unsigned char bytes[3] = {0xfb, 0xff, 0x00};
+    rangeup::memory_source source(bytes, sizeof bytes);
+    std::string sent(static_cast<std::size_t>(st.request()->content_length()), '\0');
+    const auto n_read = rangeup::read_request_body(*st.request(), source, 0, &sent[0], sent.size());
+    REQUIRE(n_read);
+    CHECK(*n_read == sent.size());
+    CHECK(sent.find("\"contentBytes\":\"+/8A\"") != std::string::npos);
+#ifdef RANGEUP_TEST_NLOHMANN
+    const auto j = nlohmann::ordered_json::parse(sent);
+    CHECK(j.at("@odata.type") == "#microsoft.graph.fileAttachment");
+    CHECK(j.at("name").template get<std::string>() == n.name);
+    CHECK(j.at("contentType") == "image/png");
+    CHECK(j.at("isInline") == true);
+    CHECK(j.at("contentId") == "cid@1");
+    CHECK(j.at("contentBytes") == "+/8A");
+    CHECK(j.size() == 6);
+#endif
+  }
+  // To Do's taskFileAttachment: no inline members even when the file has them.
+  const rangeup::file_info f{"notes.txt", 1, {}, true, "cid"};
+  char out[512];
+  const auto r = rangeup::detail::attachment_post_body<Codec>("#microsoft.graph.taskFileAttachment", f, false, out, sizeof out);
+  REQUIRE(r.has_value());
+  const std::string body(out, *r);
+  CHECK(body.find("isInline") == std::string::npos);
+  CHECK(body.find("contentId") == std::string::npos);
+  CHECK(body.find("contentType") == std::string::npos);
+  CHECK(body.find(slot) != std::string::npos);
+  if (std::is_same<Codec, rangeup::json::builtin_codec>::value)
+    CHECK(body == R"({"@odata.type":"#microsoft.graph.taskFileAttachment","name":"notes.txt","contentBytes":""})");
+}
+
 // Differential check: adapters must agree with the built-in codec not only on
 // the table but on inputs nobody wrote down. Each valid vector is mutated at
 // every byte (replaced by a syntax-relevant byte, deleted, duplicated).
@@ -217,11 +284,13 @@ TEST_CASE_TEMPLATE_INVOKE(vectors_id, rangeup::json::builtin_codec);
 TEST_CASE_TEMPLATE_INVOKE(prefix_id, rangeup::json::builtin_codec);
 TEST_CASE_TEMPLATE_INVOKE(names_id, rangeup::json::builtin_codec);
 TEST_CASE_TEMPLATE_INVOKE(bodies_id, rangeup::json::builtin_codec);
+TEST_CASE_TEMPLATE_INVOKE(post_body_id, rangeup::json::builtin_codec);
 #ifdef RANGEUP_TEST_NLOHMANN
 TEST_CASE_TEMPLATE_INVOKE(vectors_id, rangeup::json::nlohmann_codec);
 TEST_CASE_TEMPLATE_INVOKE(prefix_id, rangeup::json::nlohmann_codec);
 TEST_CASE_TEMPLATE_INVOKE(names_id, rangeup::json::nlohmann_codec);
 TEST_CASE_TEMPLATE_INVOKE(bodies_id, rangeup::json::nlohmann_codec);
+TEST_CASE_TEMPLATE_INVOKE(post_body_id, rangeup::json::nlohmann_codec);
 TEST_CASE_TEMPLATE_INVOKE(differential_id, rangeup::json::nlohmann_codec);
 #endif
 #ifdef RANGEUP_TEST_BOOST_JSON
@@ -229,5 +298,6 @@ TEST_CASE_TEMPLATE_INVOKE(vectors_id, rangeup::json::boost_json_codec);
 TEST_CASE_TEMPLATE_INVOKE(prefix_id, rangeup::json::boost_json_codec);
 TEST_CASE_TEMPLATE_INVOKE(names_id, rangeup::json::boost_json_codec);
 TEST_CASE_TEMPLATE_INVOKE(bodies_id, rangeup::json::boost_json_codec);
+TEST_CASE_TEMPLATE_INVOKE(post_body_id, rangeup::json::boost_json_codec);
 TEST_CASE_TEMPLATE_INVOKE(differential_id, rangeup::json::boost_json_codec);
 #endif

@@ -1,7 +1,9 @@
 // Allocation-freedom, measured: whole uploads through the core (every flavor,
 // with retries, a lost PUT, a 416 resync, a restart and a resume token round
-// trip) perform zero operator new calls. The simulated server and the bytes
-// are set up before the counting starts.
+// trip; and the one-request path: a POST whose base64 body is read through
+// read_request_body, a drive PUT .../content and its look-up) perform zero
+// operator new calls. The simulated server and the bytes are set up before
+// the counting starts.
 #include <doctest/doctest.h>
 
 #include <rangeup/rangeup.hpp>
@@ -25,7 +27,9 @@ struct counting_observer final : rangeup::progress_observer {
 };
 
 template <class Flavor>
-void upload_without_allocating(const Flavor& flavor, const sim_config& cfg, std::uint64_t chunk) {
+void upload_without_allocating(const Flavor& flavor, sim_config cfg, std::uint64_t chunk) {
+  cfg.small_attachment_sessions = true;  // sessions forced on small files: the session machinery is measured
+
   std::vector<unsigned char> bytes(static_cast<std::size_t>(cfg.size), 0xa5);
   sim_server server(cfg, bytes.data());
   // create, PUT(503), PUT, PUT(lost), PUT(416 → resync), ..., a 404 restart later.
@@ -40,13 +44,14 @@ void upload_without_allocating(const Flavor& flavor, const sim_config& cfg, std:
     rangeup_test::allocation_scope scope;
     rangeup::session_options o;
     o.chunk_size = chunk;
-    rangeup::upload_session<Flavor> s(flavor, {"file.bin", cfg.size}, o);
+    o.force_session = true;
+    rangeup::upload_session<Flavor> s(flavor, {"file.bin", cfg.size, "application/octet-stream"}, o);
     s.set_bearer_token("test-token");
     s.set_observer(&obs);
     (void)s.set_fingerprint({cfg.size, 1, "ab"});
     out = run_upload(s, server, faults);
     // A resume token round trip, on a session that stopped half way.
-    rangeup::upload_session<Flavor> half(flavor, {"file.bin", cfg.size}, o);
+    rangeup::upload_session<Flavor> half(flavor, {"file.bin", cfg.size, "application/octet-stream"}, o);
     half.set_bearer_token("test-token");
     (void)half.set_fingerprint({cfg.size, 1, "ab"});
     for (int i = 0; i < 2; ++i) {
@@ -54,15 +59,53 @@ void upload_without_allocating(const Flavor& flavor, const sim_config& cfg, std:
       if (st.request()) half.on_response(server.handle(*st.request(), 0, fault::none).response, rangeup::instant{0});
     }
     auto n = half.save_resume_token(token, sizeof token);
-    rangeup::upload_session<Flavor> again(flavor, {"file.bin", cfg.size}, o);
+    rangeup::upload_session<Flavor> again(flavor, {"file.bin", cfg.size, "application/octet-stream"}, o);
     restored = n && !again.restore(std::string_view(token, *n), {cfg.size, 1, "ab"});
     allocations = scope.count();
   }
-  CHECK(out.done);
+  CAPTURE(Flavor::flavor_id);
+  CHECK_MESSAGE(out.done, out.failure.code.message());
+  CHECK_FALSE(out.result.simple_request);
   CHECK(restored);
   CHECK(obs.calls > 0);
-  CHECK(server.violations == 0);
+  CHECK_MESSAGE(server.violations == 0, server.last_violation);
   CHECK(server.items_completed >= 1);
+  if (rangeup_test::allocation_counting_enabled()) {
+    CHECK(allocations == 0);
+  } else {
+    MESSAGE("allocation counting disabled (sanitizer build): not asserted");
+  }
+}
+
+// The one-request path: the POST (or PUT .../content) meets a 503, a refused
+// connection and, for the drive, a lost answer that the look-up settles.
+template <class Flavor>
+void single_request_without_allocating(const Flavor& flavor, const sim_config& cfg) {
+  CAPTURE(cfg.size);
+  std::vector<unsigned char> bytes(static_cast<std::size_t>(cfg.size));
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<unsigned char>(i * 7 + (i >> 9));
+  sim_server server(cfg, bytes.data());
+  scripted_faults faults{{0, fault::status_503}, {1, fault::refused}};
+  if (cfg.kind == sim_kind::drive) faults.add(2, fault::drop_after);  // processed, answer lost: looked up
+  counting_observer obs;
+  run_outcome out;
+  std::uint64_t allocations = 0;
+  {
+    rangeup_test::allocation_scope scope;
+    rangeup::upload_session<Flavor> s(flavor, {"file.bin", cfg.size, "application/octet-stream"});
+    s.set_bearer_token("test-token");
+    s.set_observer(&obs);
+    out = run_upload(s, server, faults);
+    allocations = scope.count();
+  }
+  CHECK(out.done);
+  CHECK(out.result.simple_request);
+  CHECK_FALSE(out.result.id_unknown);
+  CHECK(out.result.id == std::string_view(server.last_item_id));
+  CHECK_MESSAGE(server.violations == 0, server.last_violation);
+  CHECK(server.items_completed == 1);
+  CHECK(server.creates == 0);
+  if (cfg.kind == sim_kind::drive) CHECK(server.look_ups == 1);
   if (rangeup_test::allocation_counting_enabled()) {
     CHECK(allocations == 0);
   } else {
@@ -87,4 +130,18 @@ TEST_CASE("a whole upload through the core performs zero heap allocations") {
   item.parent_id = "p";
   item.defer_commit = true;
   upload_without_allocating(item, d, Q);
+}
+
+TEST_CASE("the one-request path (POST with a streamed base64 body, PUT .../content) performs zero heap allocations") {
+  const rangeup::outlook_attachment outlook{"https://graph.microsoft.com/v1.0", "",
+                                            rangeup::outlook_attachment::parent_kind::message, "m="};
+  const rangeup::todo_attachment todo{"https://graph.microsoft.com/v1.0", "u", "l", "t"};
+  rangeup::drive_item drive;
+  drive.parent_id = "p";
+  for (std::uint64_t size : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{100000}, std::uint64_t{2999999}}) {
+    single_request_without_allocating(outlook, sim_defaults(sim_kind::outlook, size));
+    single_request_without_allocating(todo, sim_defaults(sim_kind::todo, size));
+  }
+  for (std::uint64_t size : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{4 * 1024 * 1024}})
+    single_request_without_allocating(drive, sim_defaults(sim_kind::drive, size));
 }

@@ -1,8 +1,11 @@
 // The deterministic fault simulator: seeded random schedules of 5xx, 429 +
-// Retry-After, drops before and after the server stored the bytes, 416, 404
-// and truncated bodies against the simulated strict server, for every flavor.
-// Each run must end either with an item whose bytes equal the source or with
-// a typed error within budget; never success with wrong bytes, never a hang.
+// Retry-After, drops before and after the server stored the bytes, refused
+// connections, 416, 404, truncated bodies, the fatal 507 and a final 201
+// without Location against the simulated strict server, for every flavor, by
+// session and by the one request of small files. Each run must end either
+// with exactly one item whose bytes equal the source (its id known, or for an
+// attachment reported unknown) or with a typed error within budget; never a
+// second copy, never success with wrong bytes, never a hang.
 #include <doctest/doctest.h>
 
 #include <rangeup/rangeup.hpp>
@@ -49,25 +52,46 @@ bool acceptable_failure(const std::error_code& ec) {
     case errc::range_not_satisfiable: // 416s with no way to learn the server's position
     case errc::protocol_violation:    // e.g. a double fault made the server look inconsistent
     case errc::completion_unknown:    // an attachment's final answer lost: it landed, its id is unknown
+    case errc::quota_exceeded:        // 507: fatal at once (PROTOCOL.md E4)
       return true;
     default:
       return false;
   }
 }
 
+bool is_attachment(sim_kind k) { return k == sim_kind::outlook || k == sim_kind::todo; }
+
+// Whether this file goes as one request (POST attachment / PUT .../content).
+bool single_path(const sim_config& cfg, bool force_session) {
+  if (force_session) return false;
+  if (is_attachment(cfg.kind)) return cfg.size < attachment_post_limit;
+  return cfg.kind == sim_kind::drive && !cfg.defer_commit && cfg.size <= max_simple_put;
+}
+
 struct schedule_result {
   bool done = false;
+  bool id_unknown = false;
+  bool quota = false;
   std::string failure;
 };
 
+struct schedule {
+  std::uint64_t chunk = 0;
+  bool force_session = false;
+  bool with_507 = false;  // the fatal 507 is in the fault set
+};
+
 template <class Flavor>
-schedule_result run_schedule(const Flavor& flavor, sim_config cfg, std::uint64_t chunk, std::uint64_t seed,
+schedule_result run_schedule(const Flavor& flavor, sim_config cfg, const schedule& plan, std::uint64_t seed,
                              unsigned fault_percent, bool wall_clock, const std::vector<unsigned char>& bytes) {
+  // Sessions forced on small attachments keep the schedules fast; the service would refuse them.
+  cfg.small_attachment_sessions = plan.force_session;
   sim_server server(cfg, bytes.data());
   rangeup::session_options o;
-  o.chunk_size = chunk;
+  o.chunk_size = plan.chunk;
   o.max_restarts = 4;
-  rangeup::upload_session<Flavor> s(flavor, {"f.bin", cfg.size}, o);
+  o.force_session = plan.force_session;
+  rangeup::upload_session<Flavor> s(flavor, {"f.bin", cfg.size, "application/octet-stream"}, o);
   REQUIRE_FALSE(s.init_error());
   s.set_bearer_token("test-token");
   s.retry().seed(seed);
@@ -80,31 +104,58 @@ schedule_result run_schedule(const Flavor& flavor, sim_config cfg, std::uint64_t
   monotonic_observer obs;
   s.set_observer(&obs);
   random_faults faults(seed * 7919 + 1, fault_percent);
+  if (!plan.with_507) faults.disable(fault::status_507);
   const run_outcome out = run_upload(s, server, faults, 0, 20000, 5, wall_clock);
+  const bool single = single_path(cfg, plan.force_session);
 
   CAPTURE(seed);
+  CAPTURE(cfg.size);
+  CAPTURE(single);
   CHECK_MESSAGE(!out.step_limit, "the run did not end within the step budget");
   CHECK_MESSAGE(server.violations == 0, server.last_violation);
+  // Never a silent success with wrong bytes.
   CHECK(server.items_corrupt == 0);
-  // Never a second copy: a lost final answer is looked up or reported, not
-  // uploaded again (print documents are replaced by a second upload).
+  // Never a second copy: a lost final answer (or the lost answer to the one
+  // request) is looked up or reported, not sent again (print documents are
+  // replaced by a second upload).
   if (cfg.kind != sim_kind::print) CHECK(server.items_completed <= 1);
   CHECK_FALSE(obs.backwards);
   // Budget: restarts x attempts x fragments bound the requests; virtual time
   // is bounded by the retry budget per streak.
   CHECK(out.requests < 2000);
   CHECK(out.end_ms < 3600 * 1000);
-  // The bearer token went to create requests only.
-  for (std::size_t i = 0; i < server.log_size(); ++i) CHECK(server.log(i).had_bearer == !server.log(i).to_upload_url);
+  // The bearer went where the flavor's rule says: every Graph request; To
+  // Do's uploadUrl requests too; never another flavor's uploadUrl (PROTOCOL.md T2, O4).
+  CHECK(server.bearer_rule_breaks() == 0);
+  // The one-request path creates no session; a session never POSTs or PUTs .../content.
+  if (single) CHECK(server.creates == 0);
+  else CHECK(server.posts + server.content_puts == 0);
   schedule_result r;
   if (out.done) {
     r.done = true;
+    r.id_unknown = out.result.id_unknown;
     CHECK(server.items_completed >= 1);
-    CHECK(out.result.id == std::string_view(server.last_item_id));  // the item whose bytes were verified
+    CHECK(out.result.simple_request == single);
+    if (out.result.id_unknown) {
+      // Only an attachment can end without its id (a final 201 without
+      // Location, an unreadable POST answer), and only after it landed.
+      CHECK(is_attachment(cfg.kind));
+      CHECK(out.result.id.empty());
+      CHECK(server.items_completed == 1);
+    } else {
+      CHECK(out.result.id == std::string_view(server.last_item_id));  // the item whose bytes were verified
+    }
     CHECK(s.progress_info().confirmed_bytes == cfg.size);
   } else {
     CHECK(out.failed);
     CHECK_MESSAGE(acceptable_failure(out.failure.code), out.failure.code.message());
+    if (out.failure.code == errc::completion_unknown) CHECK(is_attachment(cfg.kind));
+    if (out.failure.code == errc::quota_exceeded) {
+      CHECK(plan.with_507);
+      CHECK(out.failure.http_status == 507);
+      CHECK(out.failure.server_code == "quotaLimitReached");
+      r.quota = true;
+    }
     r.failure = out.failure.code.message();
     if (std::getenv("RANGEUP_SIM_VERBOSE")) {
       std::printf("seed %llu kind %d size %llu: %s\n", static_cast<unsigned long long>(seed), static_cast<int>(cfg.kind),
@@ -112,7 +163,7 @@ schedule_result run_schedule(const Flavor& flavor, sim_config cfg, std::uint64_t
       for (std::size_t i = 0; i < server.log_size(); ++i) {
         const logged_request& l = server.log(i);
         std::printf("  %s%s %llu-%llu -> %d [%s]\n", std::string(rangeup::method_name(l.method)).c_str(),
-                    l.to_upload_url ? "" : " (create)", static_cast<unsigned long long>(l.first),
+                    l.to_upload_url ? "" : " (graph)", static_cast<unsigned long long>(l.first),
                     static_cast<unsigned long long>(l.last), l.status, fault_name(l.injected));
       }
     }
@@ -135,12 +186,19 @@ const rangeup::outlook_attachment outlook_target{"https://graph.microsoft.com/v1
 const rangeup::todo_attachment todo_target{"https://graph.microsoft.com/v1.0", "", "l", "t"};
 const rangeup::print_document print_target{"https://graph.microsoft.com/v1.0", "p", "j", "d"};
 
+constexpr std::uint64_t MiB4 = 4 * 1024 * 1024;
+
 }  // namespace
 
 TEST_CASE("fault simulator: 1200 seeded schedules, byte-exact or a typed error") {
+  // Every flavor; the one-request path (0, 1, 2 999 999 bytes and small random
+  // sizes for attachments; 0, 4 MiB and small random sizes for the drive),
+  // sessions forced on small files, and real sessions just over the
+  // thresholds (3 000 000 bytes, 4 MiB + 1). A quarter of the schedules also
+  // draw the fatal 507; every schedule may lose Location on a final 201.
   constexpr std::uint64_t schedules = 1200;
   std::map<std::string, int> outcomes;
-  int done = 0;
+  int done = 0, quota = 0, single_runs = 0, id_unknown = 0;
   for (std::uint64_t seed = 1; seed <= schedules; ++seed) {
     rangeup::splitmix64 rng(seed);
     const auto kind = static_cast<sim_kind>(seed % 4);
@@ -152,90 +210,217 @@ TEST_CASE("fault simulator: 1200 seeded schedules, byte-exact or a typed error")
     cfg.lifetime_ms = rng.next() % 5 == 0 ? 5000 + static_cast<std::int64_t>(rng.next() % 15000) : 3600000;
     const bool wall_clock = rng.next() % 3 != 0;
     const unsigned percent = 10 + static_cast<unsigned>(rng.next() % 30);
+    schedule plan;
+    plan.with_507 = rng.next() % 4 == 0;
     schedule_result r;
     if (kind == sim_kind::drive) {
-      cfg.size = 1 + rng.next() % (3 * Q);
+      const auto mode = rng.next() % 6;
+      plan.chunk = Q;
+      if (mode == 0) {
+        const std::uint64_t edges[] = {0, MiB4, MiB4 + 1};
+        cfg.size = edges[rng.next() % 3];
+      } else if (mode <= 2) {
+        cfg.size = 1 + rng.next() % (3 * Q);
+      } else if (mode <= 4) {
+        cfg.size = 1 + rng.next() % (3 * Q);
+        plan.force_session = true;
+      } else {
+        cfg.size = MiB4 + 1 + rng.next() % (3 * Q);
+        plan.chunk = (1 + rng.next() % 2) * Q;
+      }
       cfg.omit_create_ranges = rng.next() % 2 == 0;
-      cfg.defer_commit = rng.next() % 3 == 0;
+      cfg.defer_commit = mode >= 3 && rng.next() % 3 == 0;
       const auto bytes = random_bytes(cfg.size, seed);
       rangeup::drive_item d;
       d.parent_id = "root";
       d.defer_commit = cfg.defer_commit;
-      r = run_schedule(d, cfg, Q, seed, percent, wall_clock, bytes);
-    } else {
+      r = run_schedule(d, cfg, plan, seed, percent, wall_clock, bytes);
+    } else if (kind == sim_kind::print) {
       cfg.size = 1 + rng.next() % 5000;
-      const std::uint64_t chunk = 100 + rng.next() % 1500;
+      plan.chunk = 100 + rng.next() % 1500;
+      const auto bytes = random_bytes(cfg.size, seed);
+      r = run_schedule(print_target, cfg, plan, seed, percent, wall_clock, bytes);
+    } else {
+      const auto mode = rng.next() % 10;
+      plan.chunk = 100 + rng.next() % 1500;
+      if (mode == 0) {
+        const std::uint64_t edges[] = {0, 1, attachment_post_limit - 1};
+        cfg.size = edges[rng.next() % 3];
+      } else if (mode <= 4) {
+        cfg.size = 1 + rng.next() % 5000;
+      } else if (mode <= 8) {
+        cfg.size = 1 + rng.next() % 5000;
+        plan.force_session = true;
+      } else {
+        cfg.size = attachment_post_limit + rng.next() % 5000;
+        plan.chunk = 1000000 + rng.next() % 3000001;  // up to the 4 000 000 cap
+      }
       const auto bytes = random_bytes(cfg.size, seed);
       if (kind == sim_kind::outlook)
-        r = run_schedule(outlook_target, cfg, chunk, seed, percent, wall_clock, bytes);
-      else if (kind == sim_kind::todo)
-        r = run_schedule(todo_target, cfg, chunk, seed, percent, wall_clock, bytes);
+        r = run_schedule(outlook_target, cfg, plan, seed, percent, wall_clock, bytes);
       else
-        r = run_schedule(print_target, cfg, chunk, seed, percent, wall_clock, bytes);
+        r = run_schedule(todo_target, cfg, plan, seed, percent, wall_clock, bytes);
     }
+    single_runs += single_path(cfg, plan.force_session) ? 1 : 0;
     done += r.done ? 1 : 0;
-    ++outcomes[r.done ? std::string("done") : r.failure];
+    quota += r.quota ? 1 : 0;
+    id_unknown += r.id_unknown ? 1 : 0;
+    ++outcomes[r.done ? std::string(r.id_unknown ? "done, id unknown" : "done") : r.failure];
   }
   std::string summary;
   for (const auto& kv : outcomes) summary += kv.first + ": " + std::to_string(kv.second) + "; ";
-  MESSAGE("fault simulator outcomes: " << summary);
-  // Faults are frequent but budgets generous: most runs must still finish.
-  CHECK(done > static_cast<int>(schedules * 8 / 10));
+  MESSAGE("fault simulator outcomes: " << summary << "(" << single_runs << " one-request runs)");
+  // Faults are frequent but budgets generous: most runs must still finish
+  // (the 507s end theirs at once, as they should).
+  CHECK(done > static_cast<int>((schedules - static_cast<std::uint64_t>(quota)) * 8 / 10));
+  CHECK(quota > 0);
+  CHECK(id_unknown > 0);
+  CHECK(single_runs > 300);
 }
 
+namespace {
+
+// One configuration of the single-fault sweep.
+struct sweep_case {
+  const char* label;
+  sim_kind kind;
+  std::uint64_t size;
+  std::uint64_t chunk;
+  bool force_session;
+  bool defer_commit;
+};
+
+// What one fault at request `at` must lead to. The rules: a single fault is
+// always survivable, except where the answer to the request that completes
+// the upload is lost or unreadable and the item cannot be looked up (an
+// attachment: completion_unknown, never a second copy; a printDocument whose
+// final JSON is cut: malformed_response), and a 507, which is fatal.
+void check_single_fault(const sweep_case& c, fault f, std::uint32_t at, const sim_server& server, const run_outcome& out) {
+  const bool single = single_path(server.config(), c.force_session);
+  const bool hit = at < out.requests;
+  const bool truncated = f == fault::truncate_body || f == fault::truncate_flagged;
+  const bool lost = f == fault::drop_after || f == fault::timeout_after;
+  CHECK_MESSAGE(server.violations == 0, server.last_violation);
+  CHECK(server.items_corrupt == 0);
+  CHECK(server.bearer_rule_breaks() == 0);
+  CHECK(server.items_completed + server.items_corrupt <= (c.kind == sim_kind::print ? 2u : 1u));
+  if (hit && f == fault::status_507) {
+    REQUIRE(out.failed);
+    CHECK(out.failure.code == errc::quota_exceeded);
+    CHECK(out.failure.http_status == 507);
+    CHECK(out.requests == at + 1);  // never retried
+    CHECK(server.items_completed == 0);
+    return;
+  }
+  if (single && hit && at == 0 && is_attachment(c.kind)) {
+    // The POST itself: only a request that provably did nothing is repeated
+    // (429, 503, a refused connection); a dropped one may have attached the file.
+    if (f == fault::status_500 || f == fault::drop_before || lost) {
+      REQUIRE(out.failed);
+      CHECK(out.failure.code == errc::completion_unknown);
+      CHECK(out.failure.http_status == (f == fault::status_500 ? 500 : 0));
+      CHECK(server.items_completed == (lost ? 1u : 0u));
+      CHECK(server.posts == (lost ? 1u : 0u));  // counted when processed
+      return;
+    }
+    if (truncated) {  // it landed; its JSON is unreadable: done, the id unknown, not sent again
+      REQUIRE(out.done);
+      CHECK(out.result.id_unknown);
+      CHECK(out.result.id.empty());
+      CHECK(server.items_completed == 1);
+      CHECK(server.posts == 1);
+      return;
+    }
+  }
+  const bool final_fault = server.items_completed == 1 && !out.done;
+  if (final_fault && truncated && c.kind == sim_kind::print) {
+    CHECK(out.failure.code == errc::malformed_response);
+    return;
+  }
+  if (final_fault && lost && is_attachment(c.kind)) {
+    CHECK(out.failure.code == errc::completion_unknown);
+    CHECK(out.failure.http_status == 404);
+    return;
+  }
+  REQUIRE_MESSAGE(out.done, out.failure.code.message());
+  // A printDocument is replaced by a second upload after a lost final answer.
+  if (c.kind == sim_kind::print) CHECK(server.items_completed >= 1);
+  else CHECK(server.items_completed == 1);
+  CHECK(out.result.simple_request == single);
+  if (hit && f == fault::no_location && out.result.id_unknown) {
+    // The final 201 of an attachment session lost its Location: done, once.
+    CHECK(is_attachment(c.kind));
+    CHECK_FALSE(single);
+    CHECK(out.result.id.empty());
+    CHECK(out.requests == at + 1);  // nothing after it
+  } else {
+    CHECK_FALSE(out.result.id_unknown);
+    CHECK(out.result.id == std::string_view(server.last_item_id));
+  }
+  if (single && c.kind == sim_kind::drive && hit && at == 0) {
+    // PUT .../content whose answer is lost or was a 500: the item is looked up
+    // (conflictBehavior fail), adopted when there, otherwise sent again.
+    if (lost || truncated) CHECK(server.look_ups == 1);
+    if (lost || truncated) CHECK(server.content_puts == 1);
+    if (f == fault::status_500 || f == fault::drop_before) {  // not processed: nothing found, sent again
+      CHECK(server.look_ups == 1);
+      CHECK(server.content_puts == 1);  // counted when processed
+    }
+  }
+}
+
+}  // namespace
+
 TEST_CASE("fault simulator: every fault kind alone, on every request index, ends well") {
-  // Deterministic sweep: one fault at request i, for each kind and flavor.
-  for (int k = 1; k < static_cast<int>(fault::count); ++k) {
-    const auto f = static_cast<fault>(k);
-    for (int kind = 0; kind < 4; ++kind) {
-      const auto sk = static_cast<sim_kind>(kind);
-      sim_config cfg = sim_defaults(sk, sk == sim_kind::drive ? 3 * Q + 1 : 1001);
-      cfg.defer_commit = sk == sim_kind::drive;
-      rangeup::session_options o;
-      o.chunk_size = sk == sim_kind::drive ? Q : 250;
-      const auto bytes = random_bytes(cfg.size, 99);
+  // Deterministic sweep: one fault at request i, for each kind and configuration.
+  const sweep_case cases[] = {
+      {"outlook POST", sim_kind::outlook, 1001, 0, false, false},
+      {"outlook POST, 0 bytes", sim_kind::outlook, 0, 0, false, false},
+      {"todo POST", sim_kind::todo, 1001, 0, false, false},
+      {"outlook session (forced)", sim_kind::outlook, 1001, 250, true, false},
+      {"todo session (forced)", sim_kind::todo, 1001, 250, true, false},
+      {"outlook session, 3 000 000 bytes", sim_kind::outlook, attachment_post_limit, 1000000, false, false},
+      {"todo session, 3 000 000 bytes", sim_kind::todo, attachment_post_limit, 1500000, false, false},
+      {"drive deferCommit session", sim_kind::drive, 3 * Q + 1, Q, false, true},
+      {"drive session (forced)", sim_kind::drive, 2 * Q + 1, Q, true, false},
+      {"drive PUT .../content", sim_kind::drive, 1001, 0, false, false},
+      {"drive PUT .../content, 0 bytes", sim_kind::drive, 0, 0, false, false},
+      {"print session", sim_kind::print, 1001, 250, false, false},
+  };
+  for (const sweep_case& c : cases) {
+    sim_config cfg = sim_defaults(c.kind, c.size);
+    cfg.defer_commit = c.defer_commit;
+    cfg.small_attachment_sessions = c.force_session;
+    rangeup::session_options o;
+    o.chunk_size = c.chunk;
+    o.force_session = c.force_session;
+    const auto bytes = random_bytes(cfg.size, 99);
+    for (int k = 1; k < static_cast<int>(fault::count); ++k) {
+      const auto f = static_cast<fault>(k);
       for (std::uint32_t at = 0; at < 8; ++at) {
         const std::string fault_label = fault_name(f);
+        const std::string case_label = c.label;
+        CAPTURE(case_label);
         CAPTURE(fault_label);
-        CAPTURE(kind);
         CAPTURE(at);
         sim_server server(cfg, bytes.data());
         scripted_faults faults{{at, f}};
         run_outcome out;
         auto run = [&](const auto& flavor) {
-          rangeup::upload_session<std::decay_t<decltype(flavor)>> s(flavor, {"f", cfg.size}, o);
+          rangeup::upload_session<std::decay_t<decltype(flavor)>> s(flavor, {"f", cfg.size, "application/pdf"}, o);
           s.set_bearer_token("test-token");
           out = run_upload(s, server, faults);
         };
         rangeup::drive_item d;
         d.parent_id = "root";
-        d.defer_commit = true;
-        switch (sk) {
+        d.defer_commit = c.defer_commit;
+        switch (c.kind) {
           case sim_kind::outlook: run(outlook_target); break;
           case sim_kind::todo: run(todo_target); break;
           case sim_kind::drive: run(d); break;
           case sim_kind::print: run(print_target); break;
         }
-        CHECK_MESSAGE(server.violations == 0, server.last_violation);
-        CHECK(server.items_corrupt == 0);
-        // A single fault is always survivable, except where the final answer
-        // is lost or unreadable and the item cannot be looked up: a truncated
-        // printDocument (its id is unreadable), and an attachment whose final
-        // answer was lost (it landed; its id is unknown; another upload would
-        // attach it twice). The driveItem is looked up by path instead.
-        const bool final_fault = server.items_completed == 1 && !out.done;
-        const bool truncated = f == fault::truncate_body || f == fault::truncate_flagged;
-        const bool lost = f == fault::drop_after || f == fault::timeout_after;
-        CHECK(server.items_completed + server.items_corrupt <= (cfg.kind == sim_kind::print ? 2u : 1u));
-        if (final_fault && truncated && cfg.kind == sim_kind::print) {
-          CHECK(out.failure.code == errc::malformed_response);
-        } else if (final_fault && lost && (cfg.kind == sim_kind::outlook || cfg.kind == sim_kind::todo)) {
-          CHECK(out.failure.code == errc::completion_unknown);
-          CHECK(out.failure.http_status == 404);
-        } else {
-          CHECK_MESSAGE(out.done, out.failure.code.message());
-          if (out.done) CHECK(out.result.id == std::string_view(server.last_item_id));
-        }
+        check_single_fault(c, f, at, server, out);
       }
     }
   }

@@ -53,11 +53,13 @@ void check_plan(const Planner& p, std::uint64_t total) {
 
 }  // namespace
 
-TEST_CASE("attachment planner: chunk sizes up to 4 MiB, 0 = default") {
-  CHECK(*rangeup::attachment_planner::resolve_chunk(0) == 4 * MiB);
+TEST_CASE("attachment planner: chunk sizes up to 4 000 000 bytes, 0 = default") {
+  // "Less than 4 MB" in both readings of MB (PROTOCOL.md O5, T2).
+  CHECK(*rangeup::attachment_planner::resolve_chunk(0) == 4000000);
   CHECK(*rangeup::attachment_planner::resolve_chunk(1) == 1);
-  CHECK(*rangeup::attachment_planner::resolve_chunk(4 * MiB) == 4 * MiB);
-  CHECK(rangeup::attachment_planner::resolve_chunk(4 * MiB + 1).error() == errc::invalid_chunk_size);
+  CHECK(*rangeup::attachment_planner::resolve_chunk(4000000) == 4000000);
+  CHECK(rangeup::attachment_planner::resolve_chunk(4000001).error() == errc::invalid_chunk_size);
+  CHECK(rangeup::attachment_planner::resolve_chunk(4 * MiB).error() == errc::invalid_chunk_size);
 }
 
 TEST_CASE("drive planner: multiples of 320 KiB rounded down, below 60 MiB") {
@@ -72,17 +74,19 @@ TEST_CASE("drive planner: multiples of 320 KiB rounded down, below 60 MiB") {
   CHECK(rangeup::drive_planner::resolve_chunk(100 * MiB).error() == errc::invalid_chunk_size);
 }
 
-TEST_CASE("print planner: below 10 MiB") {
+TEST_CASE("print planner: below 10 000 000 bytes") {
+  // "Less than 10 MB" in both readings of MB (PROTOCOL.md P2).
   CHECK(*rangeup::print_planner::resolve_chunk(0) == 3276800);
-  CHECK(*rangeup::print_planner::resolve_chunk(10 * MiB - 1) == 10 * MiB - 1);
-  CHECK(rangeup::print_planner::resolve_chunk(10 * MiB).error() == errc::invalid_chunk_size);
+  CHECK(*rangeup::print_planner::resolve_chunk(9999999) == 9999999);
+  CHECK(rangeup::print_planner::resolve_chunk(10000000).error() == errc::invalid_chunk_size);
+  CHECK(rangeup::print_planner::resolve_chunk(10 * MiB - 1).error() == errc::invalid_chunk_size);
 }
 
 TEST_CASE("plans for awkward sizes: 1, quantum +-1, exact multiples, 1-byte remainder, > 4 GiB") {
   rangeup::attachment_planner a;
   REQUIRE_FALSE(a.configure(0, 0));
-  for (std::uint64_t total : {std::uint64_t{1}, std::uint64_t{2}, 4 * MiB - 1, 4 * MiB, 4 * MiB + 1, 8 * MiB,
-                              8 * MiB + 1, 150 * MiB})
+  for (std::uint64_t total : {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{3999999}, std::uint64_t{4000000},
+                              std::uint64_t{4000001}, 4 * MiB, 8 * MiB, 8 * MiB + 1, 150 * MiB})
     check_plan(a, total);
 
   rangeup::drive_planner d;

@@ -23,9 +23,12 @@ const rangeup::outlook_attachment outlook_target{"https://graph.microsoft.com/v1
 
 using outlook_session = rangeup::upload_session<rangeup::outlook_attachment>;
 
+// Sessions on small files, forced: they would go as one request, which has
+// nothing to resume (PROTOCOL.md O2).
 rangeup::session_options chunks(std::uint64_t c) {
   rangeup::session_options o;
   o.chunk_size = c;
+  o.force_session = true;
   return o;
 }
 
@@ -117,7 +120,7 @@ TEST_CASE("resume: a token for another file or target is refused; a corrupted on
   {
     rangeup::upload_session<rangeup::todo_attachment> s(rangeup::todo_attachment{"https://graph.microsoft.com/v1.0", "",
                                                                                  "l", "t"},
-                                                        {"a.bin", 1000});
+                                                        {"a.bin", 1000}, chunks(100));
     CHECK(s.restore(token, fp) == errc::resume_mismatch);  // another flavor
   }
   {
@@ -232,7 +235,7 @@ TEST_CASE("resume: a token can be saved after a failure, not after completion or
   c.on_response(reply(204), rangeup::instant{0});
   CHECK(c.save_resume_token(buf, sizeof buf).error() == errc::invalid_argument);
 
-  outlook_session d(outlook_target, {"a.bin", 100});
+  outlook_session d(outlook_target, {"a.bin", 100}, chunks(0));
   expect_create(d, created);
   expect_request(d);
   d.on_response(reply(201, "", "https://x/Attachments('id')"), rangeup::instant{0});
@@ -304,18 +307,79 @@ TEST_CASE("resume: final=1 and the session gone (404): Outlook reports completio
   CHECK(s.progress_info().restarts == 0);
 }
 
-TEST_CASE("resume: final=1 but the session alive and missing bytes: continue, and a later 404 restarts") {
+TEST_CASE("resume: final=1 and the session alive: continue, but a later 404 is still 'maybe done', never a restart") {
+  // PROTOCOL.md E8 (issue 16 item 4): the dead process's final request may still be on its
+  // way; the status GET finds the session open, then that request completes
+  // it and our own PUT meets 404. Restarting would attach the file twice.
   const rangeup::file_fingerprint fp{200, 42, {}};
   const std::string token = token_before_final(fp);
   outlook_session s(outlook_target, {"a.bin", 200}, chunks(100));
   REQUIRE_FALSE(s.restore(token, fp));
   expect_request(s);
-  s.on_response(reply(200, R"({"NextExpectedRanges":["100"]})"), rangeup::instant{0});  // the final never landed
+  s.on_response(reply(200, R"({"NextExpectedRanges":["100"]})"), rangeup::instant{0});  // alive: not landed yet
   auto put = expect_request(s);
   CHECK(put.content_range == "bytes 100-199/200");
-  s.on_response(reply(404), rangeup::instant{0});  // answered this time: a plain expiry
-  CHECK(expect_request(s).method == rangeup::http_method::post);
-  CHECK(s.progress_info().restarts == 1);
+  s.on_response(reply(404), rangeup::instant{0});
+  const auto* f = expect_failed(s);
+  CHECK(f->code == errc::completion_unknown);
+  CHECK(f->http_status == 404);
+  CHECK(s.progress_info().restarts == 0);
+  // ... and while it is still unknown, a token saved now still says final=1.
+  char buf[4096];
+  auto n = s.save_resume_token(buf, sizeof buf);
+  REQUIRE(n);
+  CHECK(std::string_view(buf, *n).find("\nfinal=1\n") != std::string_view::npos);
+}
+
+TEST_CASE("resume: final=1 and the session alive on a driveItem: a later 404 or 409 looks the item up") {
+  const std::uint64_t size = 2 * Q;
+  rangeup::drive_item d;
+  d.parent_id = "p";
+  const rangeup::file_fingerprint fp{size, 7, {}};
+  std::string token;
+  {
+    rangeup::upload_session<rangeup::drive_item> s(d, {"f.bin", size}, chunks(Q));
+    REQUIRE_FALSE(s.set_fingerprint(fp));
+    expect_create(s, R"({"uploadUrl":"https://up.example/d/1","expirationDateTime":"2030-01-01T00:00:00Z"})", 200);
+    expect_request(s);
+    s.on_response(reply(202, R"({"nextExpectedRanges":["327680-"]})"), rangeup::instant{0});
+    REQUIRE(s.final_request_next());
+    char buf[4096];
+    auto n = s.save_resume_token(buf, sizeof buf);
+    REQUIRE(n);
+    token.assign(buf, *n);
+  }
+  for (int answer : {404, 409}) {
+    CAPTURE(answer);
+    rangeup::upload_session<rangeup::drive_item> s(d, {"f.bin", size}, chunks(Q));
+    s.set_bearer_token("tok");
+    REQUIRE_FALSE(s.restore(token, fp));
+    CHECK(expect_request(s).method == rangeup::http_method::get);
+    s.on_response(reply(200, R"({"nextExpectedRanges":["327680-"]})"), rangeup::instant{0});  // alive
+    CHECK(expect_request(s).content_range == "bytes 327680-655359/655360");
+    s.on_response(reply(answer, R"({"error":{"code":"nameAlreadyExists"}})"), rangeup::instant{0});
+    auto look = expect_request(s);
+    CHECK(look.method == rangeup::http_method::get);
+    CHECK(look.url == "https://graph.microsoft.com/v1.0/me/drive/items/p:/f.bin");
+    CHECK(look.bearer == "tok");
+    s.on_response(reply(200, R"({"id":"01ITEM","name":"f.bin","size":655360})"), rangeup::instant{0});
+    const rangeup::step done = s.next_step(rangeup::instant{0});
+    REQUIRE(done.done());
+    CHECK(done.done()->id == "01ITEM");
+    CHECK(s.progress_info().restarts == 0);
+  }
+}
+
+TEST_CASE("resume: a file that goes as one request has no session to resume") {
+  const rangeup::file_fingerprint fp{200, 42, {}};
+  const std::string token = token_before_final(fp);  // a (forced) session's token for this file
+  outlook_session s(outlook_target, {"a.bin", 200});  // now by POST
+  CHECK(s.restore(token, fp) == errc::resume_mismatch);
+  auto post = expect_request(s);  // still able to upload
+  CHECK(post.method == rangeup::http_method::post);
+  CHECK(post.url == "https://graph.microsoft.com/v1.0/me/messages/AAMk%3D/attachments");
+  char buf[4096];
+  CHECK(s.save_resume_token(buf, sizeof buf).error() == errc::invalid_argument);
 }
 
 TEST_CASE("resume: a token without final=1 and the session gone: a new session, as before") {
@@ -343,7 +407,7 @@ TEST_CASE("resume: final=1 on a driveItem: the 404 leads to the item look-up, wh
     rangeup::upload_session<rangeup::drive_item> s(d, {"f.bin", size}, chunks(Q));
     s.set_bearer_token("test-token");
     REQUIRE_FALSE(s.set_fingerprint(fp));
-    for (int i = 0; i < 2; ++i) {  // create, first PUT
+    for (int i = 0; i < 2; ++i) {  // create, first PUT (a session forced on a file under 4 MiB)
       const rangeup::step st = s.next_step(rangeup::instant{0});
       REQUIRE(st.request());
       s.on_response(server.handle(*st.request(), 0, fault::none).response, rangeup::instant{0});

@@ -1,5 +1,5 @@
 // upload_session: full uploads for every flavor against the simulated strict
-// server, and one test per row of DESIGN.md §1.4.
+// server, and one test per status rule of docs/PROTOCOL.md (E1-E10; the IDs lead the test names).
 #include <doctest/doctest.h>
 
 #include <rangeup/quick_xor_hash.hpp>
@@ -40,15 +40,23 @@ rangeup::drive_item drive_target() {
 }
 
 // Checks that nothing a strict server would reject was sent, and the bearer
-// token went to the create requests only.
+// token went where the flavor's rule wants it: every Graph request, To Do's
+// uploadUrl requests, never another flavor's uploadUrl (PROTOCOL.md T2, O4).
 void check_clean(const sim_server& server) {
   CHECK_MESSAGE(server.violations == 0, server.last_violation);
   CHECK(server.items_corrupt == 0);
-  for (std::size_t i = 0; i < server.log_size(); ++i) {
-    const logged_request& r = server.log(i);
-    CHECK(r.had_bearer == !r.to_upload_url);
-  }
+  for (std::size_t i = 0; i < server.log_size(); ++i) CHECK(bearer_as_required(server.log(i), server.config().kind));
 }
+
+// Session machinery shown on small files: forced into a session, or they
+// would go as one request (PROTOCOL.md O2, D7).
+rangeup::session_options small_chunks(std::uint64_t chunk) {
+  rangeup::session_options o;
+  o.chunk_size = chunk;
+  o.force_session = true;
+  return o;
+}
+rangeup::session_options forced() { return small_chunks(0); }
 
 struct progress_recorder final : rangeup::progress_observer {
   std::vector<rangeup::progress> seen;
@@ -90,7 +98,7 @@ TEST_CASE("outlook message attachment: create 201, PUTs answered 200 with bare P
 TEST_CASE("outlook event attachment and /users/{id}: URL built with encoded segments") {
   rangeup::outlook_attachment ev{"https://graph.microsoft.com/v1.0/", "adele@contoso.com",
                                  rangeup::outlook_attachment::parent_kind::event, "AAMk/ev+1="};
-  rangeup::upload_session<rangeup::outlook_attachment> s(ev, {"a \"quoted\" name.txt", 5});
+  rangeup::upload_session<rangeup::outlook_attachment> s(ev, {"a \"quoted\" name.txt", 5}, forced());
   REQUIRE_FALSE(s.init_error());
   s.set_bearer_token("tok");
   auto req = expect_request(s);
@@ -103,7 +111,7 @@ TEST_CASE("outlook event attachment and /users/{id}: URL built with encoded segm
 
 TEST_CASE("outlook create body carries the optional members") {
   rangeup::file_info f{"logo.png", 3, "image/png", true, "logo@1"};
-  rangeup::upload_session<rangeup::outlook_attachment> s(outlook_target, f);
+  rangeup::upload_session<rangeup::outlook_attachment> s(outlook_target, f, forced());
   auto req = expect_request(s);
   CHECK(req.text ==
         R"({"AttachmentItem":{"attachmentType":"file","name":"logo.png","size":3,"contentType":"image/png","isInline":true,"contentId":"logo@1"}})");
@@ -142,6 +150,7 @@ TEST_CASE("driveItem: create 200 without nextExpectedRanges, 202 fragments, fina
   sim_server server(cfg, bytes.data());
   rangeup::session_options opt;
   opt.chunk_size = Q + 5;  // rounded down to one quantum
+  opt.force_session = true;  // 3 fragments of one quantum: a session although it is small
   rangeup::upload_session<rangeup::drive_item> s(drive_target(), {"ignored.bin", size}, opt);
   REQUIRE_FALSE(s.init_error());
   CHECK(s.planner().chunk_size() == Q);
@@ -167,7 +176,7 @@ TEST_CASE("driveItem create requests: root path, drive id, conflict behaviour, I
   d.conflict_behavior = rangeup::drive_item::conflict::rename;
   d.if_match = "\"etag-1\"";
   d.defer_commit = true;
-  rangeup::upload_session<rangeup::drive_item> s(d, {"r+d.pdf", 10});
+  rangeup::upload_session<rangeup::drive_item> s(d, {"r+d.pdf", 10});  // deferCommit: always a session
   s.set_bearer_token("tok");
   const rangeup::step st = s.next_step(rangeup::instant{0});
   REQUIRE(st.request());
@@ -181,7 +190,7 @@ TEST_CASE("driveItem create requests: root path, drive id, conflict behaviour, I
   d2.drive_id = "b!abc/def";
   d2.parent_id = "PARENT";
   d2.if_none_match = "*";
-  rangeup::upload_session<rangeup::drive_item> s2(d2, {"x.bin", 10});
+  rangeup::upload_session<rangeup::drive_item> s2(d2, {"x.bin", 10}, forced());
   auto req = expect_request(s2);
   CHECK(req.url == "https://graph.microsoft.com/v1.0/drives/b%21abc%2Fdef/items/PARENT:/x.bin:/createUploadSession");
   CHECK(req.text == "{}");
@@ -189,6 +198,8 @@ TEST_CASE("driveItem create requests: root path, drive id, conflict behaviour, I
   rangeup::drive_item none;  // neither a parent nor a path
   rangeup::upload_session<rangeup::drive_item> s3(none, {"x.bin", 10});
   CHECK(s3.init_error() == errc::invalid_argument);
+  rangeup::upload_session<rangeup::drive_item> s4(none, {"x.bin", 10}, forced());
+  CHECK(s4.init_error() == errc::invalid_argument);
 }
 
 TEST_CASE("driveItem deferCommit: after the last byte, POST uploadUrl with no body commits") {
@@ -265,13 +276,27 @@ TEST_CASE("sizes and chunk sizes are validated before any request") {
   CHECK(outlook(outlook_target, {"a", 157286401}).init_error() == errc::size_out_of_range);
   CHECK(todo(todo_target, {"a", 26214400}).init_error() == std::error_code{});
   CHECK(todo(todo_target, {"a", 26214401}).init_error() == errc::size_out_of_range);
-  CHECK(outlook(outlook_target, {"a", 0}).init_error() == errc::empty_source);
-  CHECK(todo(todo_target, {"a", 0}).init_error() == errc::empty_source);
-  CHECK(drive(drive_target(), {"a", 0}).init_error() == errc::empty_source);
-  CHECK(print(print_target, {"a", 0}).init_error() == errc::empty_source);
+  // 0 bytes: one request where the flavor has one (PROTOCOL.md O3, T4, D7); a
+  // session cannot carry them (no Content-Range), so print and forced sessions refuse.
+  CHECK(outlook(outlook_target, {"a", 0}).init_error() == std::error_code{});
+  CHECK(todo(todo_target, {"a", 0}).init_error() == std::error_code{});
+  CHECK(drive(drive_target(), {"a", 0}).init_error() == std::error_code{});
+  CHECK(print(print_target, {"a", 0, "application/pdf"}).init_error() == errc::empty_source);
+  CHECK(outlook(outlook_target, {"a", 0}, forced()).init_error() == errc::empty_source);
+  CHECK(todo(todo_target, {"a", 0}, forced()).init_error() == errc::empty_source);
+  CHECK(drive(drive_target(), {"a", 0}, forced()).init_error() == errc::empty_source);
+  // Print names a content type the printer supports (PROTOCOL.md P1).
+  CHECK(print(print_target, {"a", 10}).init_error() == errc::invalid_argument);
+  CHECK(print(print_target, {"a", 10, "application/pdf"}).init_error() == std::error_code{});
+  // Attachment fragments of at most 4 000 000 bytes (PROTOCOL.md O5, T2), also for files sent by POST.
   rangeup::session_options big;
-  big.chunk_size = 4 * MiB + 1;
+  big.chunk_size = 4000001;
   CHECK(outlook(outlook_target, {"a", 10}, big).init_error() == errc::invalid_chunk_size);
+  CHECK(todo(todo_target, {"a", 5000000}, big).init_error() == errc::invalid_chunk_size);
+  big.chunk_size = 4000000;
+  CHECK(todo(todo_target, {"a", 5000000}, big).init_error() == std::error_code{});
+  big.chunk_size = 4 * MiB;
+  CHECK(outlook(outlook_target, {"a", 5000000}, big).init_error() == errc::invalid_chunk_size);
   big.chunk_size = 60 * MiB;
   CHECK(drive(drive_target(), {"a", 10}, big).init_error() == errc::invalid_chunk_size);
   big.chunk_size = Q - 1;
@@ -297,7 +322,7 @@ TEST_CASE("sizes and chunk sizes are validated before any request") {
   CHECK(f->http_status == 0);
 }
 
-// ---- DESIGN.md §1.4, row by row ------------------------------------------------------
+// ---- docs/PROTOCOL.md E1-E10, rule by rule ------------------------------------------
 
 namespace {
 constexpr std::string_view create_body =
@@ -305,14 +330,9 @@ constexpr std::string_view create_body =
 using outlook_session = rangeup::upload_session<rangeup::outlook_attachment>;
 using drive_session = rangeup::upload_session<rangeup::drive_item>;
 
-rangeup::session_options small_chunks(std::uint64_t chunk) {
-  rangeup::session_options o;
-  o.chunk_size = chunk;
-  return o;
-}
 }  // namespace
 
-TEST_CASE("§1.4 5xx: the same range again after a jittered backoff") {
+TEST_CASE("E1 5xx: the same range again after a jittered backoff") {
   outlook_session s(outlook_target, {"a", 300}, small_chunks(100));
   s.set_bearer_token("tok");
   s.retry().seed(1);
@@ -331,7 +351,7 @@ TEST_CASE("§1.4 5xx: the same range again after a jittered backoff") {
   CHECK(s.progress_info().retries == 1);
 }
 
-TEST_CASE("§1.4 429 with Retry-After seconds: waits at least that long") {
+TEST_CASE("E1 429 with Retry-After seconds: waits at least that long") {
   outlook_session s(outlook_target, {"a", 300}, small_chunks(100));
   expect_create(s, create_body);
   expect_request(s, 0);
@@ -341,7 +361,7 @@ TEST_CASE("§1.4 429 with Retry-After seconds: waits at least that long") {
   CHECK(w.wait_until()->ms == 100 + 7000);
 }
 
-TEST_CASE("§1.4 429 with Retry-After HTTP-date: needs the wall clock, else falls back to backoff") {
+TEST_CASE("E1 429 with Retry-After HTTP-date: needs the wall clock, else falls back to backoff") {
   // 1994-11-06 08:49:37 GMT = 784111777 s; our instant 1000 is 30 s before.
   outlook_session s(outlook_target, {"a", 300}, small_chunks(100));
   s.set_wall_clock(rangeup::instant{1000}, 784111777000 - 30000);
@@ -361,7 +381,7 @@ TEST_CASE("§1.4 429 with Retry-After HTTP-date: needs the wall clock, else fall
   CHECK(w2.wait_until()->ms <= 1000 + 500);  // the first backoff ceiling
 }
 
-TEST_CASE("§1.4 Retry-After longer than the cap is clamped") {
+TEST_CASE("E1 Retry-After longer than the cap is clamped") {
   outlook_session s(outlook_target, {"a", 300}, small_chunks(100));
   s.retry().settings().max_retry_after_ms = 2000;
   expect_create(s, create_body);
@@ -372,7 +392,7 @@ TEST_CASE("§1.4 Retry-After longer than the cap is clamped") {
   CHECK(w.wait_until()->ms == 2000);
 }
 
-TEST_CASE("§1.4 dropped connection and timeout: the same request again") {
+TEST_CASE("E1 dropped connection and timeout: the same request again") {
   for (errc e : {errc::connection_dropped, errc::timeout, errc::connection_failed}) {
     CAPTURE(static_cast<int>(e));
     outlook_session s(outlook_target, {"a", 300}, small_chunks(100));
@@ -385,7 +405,7 @@ TEST_CASE("§1.4 dropped connection and timeout: the same request again") {
     CHECK(put2.content_range == put1.content_range);
   }
   // A dropped create is retried too (with the token).
-  outlook_session s(outlook_target, {"a", 300});
+  outlook_session s(outlook_target, {"a", 300}, forced());
   s.set_bearer_token("tok");
   expect_request(s, 0);
   s.on_transport_error(errc::connection_dropped, rangeup::instant{5});
@@ -396,7 +416,7 @@ TEST_CASE("§1.4 dropped connection and timeout: the same request again") {
   CHECK(again.bearer == "tok");
 }
 
-TEST_CASE("§1.4 non-transient transport errors fail at once") {
+TEST_CASE("E1 non-transient transport errors fail at once") {
   for (errc e : {errc::tls_error, errc::response_too_large, errc::redirect_refused, errc::source_read_failed}) {
     outlook_session s(outlook_target, {"a", 300}, small_chunks(100));
     expect_create(s, create_body);
@@ -406,7 +426,7 @@ TEST_CASE("§1.4 non-transient transport errors fail at once") {
   }
 }
 
-TEST_CASE("§1.4 attempt budget: retries_exhausted carrying the last status and server code") {
+TEST_CASE("E1 attempt budget: retries_exhausted carrying the last status and server code") {
   outlook_session s(outlook_target, {"a", 300}, small_chunks(100));
   s.retry().settings().max_attempts = 3;
   expect_create(s, create_body);
@@ -429,7 +449,7 @@ TEST_CASE("§1.4 attempt budget: retries_exhausted carrying the last status and 
   CHECK(s.progress_info().retries == 3);
 }
 
-TEST_CASE("§1.4 time budget: retries_exhausted when waiting would pass it") {
+TEST_CASE("E1 time budget: retries_exhausted when waiting would pass it") {
   outlook_session s(outlook_target, {"a", 300}, small_chunks(100));
   s.retry().settings().budget_ms = 10000;
   s.retry().settings().max_attempts = 100;
@@ -453,7 +473,7 @@ TEST_CASE("§1.4 time budget: retries_exhausted when waiting would pass it") {
   CHECK(s.next_step(rangeup::instant{now}).failed()->http_status == 429);
 }
 
-TEST_CASE("§1.4 416 on driveItem: GET the status, resync, continue") {
+TEST_CASE("E3 416 on driveItem: GET the status, resync, continue") {
   drive_session s(drive_target(), {"a", 3 * Q}, small_chunks(Q));
   expect_create(s, R"({"uploadUrl":"https://up.example/d/1","expirationDateTime":"2030-01-01T00:00:00Z"})", 200);
   auto put = expect_request(s);
@@ -471,7 +491,7 @@ TEST_CASE("§1.4 416 on driveItem: GET the status, resync, continue") {
   CHECK(s.progress_info().confirmed_bytes == 655360);
 }
 
-TEST_CASE("§1.4 416 on Outlook: GET tried once; after a 405 the 416 body's ranges, else 'it arrived'") {
+TEST_CASE("E3 O9 416 on Outlook: GET tried once; after a 405 the 416 body's ranges, else 'it arrived'") {
   outlook_session s(outlook_target, {"a", 400}, small_chunks(100));
   expect_create(s, create_body);
   expect_request(s);
@@ -492,17 +512,19 @@ TEST_CASE("§1.4 416 on Outlook: GET tried once; after a 405 the 416 body's rang
   CHECK(back.content_range == "bytes 200-299/400");
 }
 
-TEST_CASE("§1.4 the lost PUT: dropped after the server stored it, 416 on the retry, resync works") {
+TEST_CASE("E3 the lost PUT: dropped after the server stored it, 416 on the retry, resync works") {
   for (bool status_get : {true, false}) {
     CAPTURE(status_get);
-    const std::uint64_t size = 1000;
+    const std::uint64_t size = 3001000;  // a session: 3 000 000 bytes or more (PROTOCOL.md O2)
     auto bytes = make_bytes(size);
     sim_config cfg = sim_defaults(sim_kind::outlook, size);
     cfg.status_get = status_get;
     sim_server server(cfg, bytes.data());
-    outlook_session s(outlook_target, {"a", size}, small_chunks(300));
+    rangeup::session_options o;
+    o.chunk_size = 1000000;
+    outlook_session s(outlook_target, {"a", size}, o);
     s.set_bearer_token("test-token");
-    scripted_faults faults{{2, fault::drop_after}};  // create, PUT 0-299, PUT 300-599 (lost)
+    scripted_faults faults{{2, fault::drop_after}};  // create, PUT 0-999999, PUT 1000000-1999999 (lost)
     const run_outcome out = run_upload(s, server, faults);
     REQUIRE(out.done);
     CHECK(server.items_completed == 1);
@@ -512,7 +534,7 @@ TEST_CASE("§1.4 the lost PUT: dropped after the server stored it, 416 on the re
   }
 }
 
-TEST_CASE("§1.4 404 on uploadUrl: recreate the session and restart from byte 0, bounded") {
+TEST_CASE("E2 404 on uploadUrl: recreate the session and restart from byte 0, bounded") {
   outlook_session s(outlook_target, {"a", 300}, small_chunks(100));
   s.set_bearer_token("tok");
   progress_recorder obs;
@@ -675,7 +697,10 @@ TEST_CASE("lost final answer, Outlook: completion_unknown, never a second attach
   CHECK(m.progress_info().restarts == 1);
 }
 
-TEST_CASE("lost final answer: the session answering with ranges again clears the suspicion") {
+TEST_CASE("lost final answer: a live status answer does not clear the suspicion; a later 404 is 'maybe done'") {
+  // PROTOCOL.md E8 (issue 16 item 4): the lost request may still be on its way and complete
+  // the session after the status GET saw it alive. A 404 after that is the
+  // after-lost-final policy's case, never a restart (a second attachment).
   outlook_session s(outlook_target, {"a", 200}, small_chunks(100));
   expect_create(s, create_body);
   expect_request(s);
@@ -684,15 +709,58 @@ TEST_CASE("lost final answer: the session answering with ranges again clears the
   s.on_transport_error(rangeup::errc::connection_dropped, rangeup::instant{2});
   const rangeup::step w = s.next_step(rangeup::instant{2});
   REQUIRE(w.wait_until());
-  expect_request(s, w.wait_until()->ms);
-  // The server still misses bytes from 50 on (it lost some): alive, not finished.
-  s.on_response(reply(416, R"({"error":{"code":"invalidRange"}})"), rangeup::instant{w.wait_until()->ms});
-  auto get = expect_request(s, w.wait_until()->ms);
+  const std::int64_t t = w.wait_until()->ms;
+  expect_request(s, t);
+  // The server still misses bytes from 150 on: alive, not finished (yet).
+  s.on_response(reply(416, R"({"error":{"code":"invalidRange"}})"), rangeup::instant{t});
+  auto get = expect_request(s, t);
   CHECK(get.method == rangeup::http_method::get);
-  s.on_response(reply(200, R"({"NextExpectedRanges":["150"]})"), rangeup::instant{w.wait_until()->ms});
-  expect_request(s, w.wait_until()->ms);  // 150-199
-  s.on_response(reply(404), rangeup::instant{w.wait_until()->ms});
-  CHECK(expect_request(s, w.wait_until()->ms).method == rangeup::http_method::post);  // a plain restart
+  s.on_response(reply(200, R"({"NextExpectedRanges":["150"]})"), rangeup::instant{t});
+  CHECK(expect_request(s, t).content_range == "bytes 150-199/200");
+  s.on_response(reply(404), rangeup::instant{t});
+  const auto* f = expect_failed(s, t);
+  CHECK(f->code == errc::completion_unknown);
+  CHECK(f->http_status == 404);
+  CHECK(s.progress_info().restarts == 0);
+}
+
+TEST_CASE("lost final answer, driveItem: after a live status answer, a 404 or a 409 looks the item up") {
+  for (int answer : {404, 409}) {
+    CAPTURE(answer);
+    drive_session s(drive_target(), {"ignored", 2 * Q}, small_chunks(Q));
+    s.set_bearer_token("tok");
+    expect_create(s, drive_create, 200);
+    expect_request(s);
+    s.on_response(reply(202, R"({"nextExpectedRanges":["327680-"]})"), rangeup::instant{1});
+    expect_request(s, 1);  // the final fragment: its answer is lost
+    s.on_transport_error(rangeup::errc::timeout, rangeup::instant{2});
+    const rangeup::step w = s.next_step(rangeup::instant{2});
+    REQUIRE(w.wait_until());
+    const std::int64_t t = w.wait_until()->ms;
+    expect_request(s, t);
+    s.on_response(reply(416), rangeup::instant{t});
+    CHECK(expect_request(s, t).method == rangeup::http_method::get);
+    s.on_response(reply(200, R"({"nextExpectedRanges":["327680-"]})"), rangeup::instant{t});  // alive
+    CHECK(expect_request(s, t).content_range == "bytes 327680-655359/655360");
+    // Meanwhile the lost PUT completed the upload: the session is gone (404),
+    // or the name is taken by our own item (409 under conflictBehavior fail).
+    s.on_response(reply(answer, R"({"error":{"code":"nameAlreadyExists"}})"), rangeup::instant{t});
+    auto look = expect_request(s, t);
+    CHECK(look.method == rangeup::http_method::get);
+    CHECK(look.url == "https://graph.microsoft.com/v1.0/me/drive/items/01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K:/report%202024.bin");
+    CHECK(look.bearer == "tok");
+    s.on_response(reply(200, R"({"id":"01ITEM","name":"report 2024.bin","size":655360})"), rangeup::instant{t});
+    const rangeup::step done = s.next_step(rangeup::instant{t});
+    REQUIRE(done.done());
+    CHECK(done.done()->id == "01ITEM");
+    CHECK(s.progress_info().restarts == 0);
+  }
+  // Without a lost request, 409 is a plain conflict (no look-up).
+  drive_session c(drive_target(), {"ignored", 2 * Q}, small_chunks(Q));
+  expect_create(c, drive_create, 200);
+  expect_request(c);
+  c.on_response(reply(409, R"({"error":{"code":"nameAlreadyExists"}})"), rangeup::instant{0});
+  CHECK(expect_failed(c)->code == errc::conflict);
 }
 
 TEST_CASE("driveItem: an unreadable final driveItem is looked up instead of failing") {
@@ -731,7 +799,7 @@ TEST_CASE("driveItem deferCommit: a lost commit answer is looked up") {
   CHECK(get.bearer == "tok");
 }
 
-TEST_CASE("§1.4 401/403/409/412/400/413 on uploadUrl: typed errors with the server's error.code") {
+TEST_CASE("E7 E10 401/403/409/412/400/413 on uploadUrl: typed errors with the server's error.code") {
   struct row {
     int status;
     errc code;
@@ -761,7 +829,7 @@ TEST_CASE("§1.4 401/403/409/412/400/413 on uploadUrl: typed errors with the ser
   }
 }
 
-TEST_CASE("§1.4 409 nameAlreadyExists on the last fragment (conflictBehavior=fail)") {
+TEST_CASE("D6 409 nameAlreadyExists on the last fragment (conflictBehavior=fail)") {
   const std::uint64_t size = Q + 1;
   drive_session s(drive_target(), {"a", size}, small_chunks(Q));
   expect_create(s, R"({"uploadUrl":"https://up.example/d/1","nextExpectedRanges":["0-"]})", 200);
@@ -775,14 +843,14 @@ TEST_CASE("§1.4 409 nameAlreadyExists on the last fragment (conflictBehavior=fa
   CHECK(f->server_code == "nameAlreadyExists");
 }
 
-TEST_CASE("§1.4 errors on the create request") {
+TEST_CASE("E10 errors on the create request") {
   struct row {
     int status;
     errc code;
   } rows[] = {{401, errc::unauthorized}, {403, errc::forbidden}, {404, errc::target_not_found},
               {400, errc::bad_request},  {412, errc::precondition_failed}, {409, errc::conflict}};
   for (const row& r : rows) {
-    outlook_session s(outlook_target, {"a", 10});
+    outlook_session s(outlook_target, {"a", 10}, forced());
     expect_request(s);
     s.on_response(reply(r.status, R"({"error":{"code":"X","message":"Y"}})"), rangeup::instant{0});
     const auto* f = expect_failed(s);
@@ -798,15 +866,20 @@ TEST_CASE("the server's uploadUrl is checked: https only (loopback http when all
     const char* url;
     bool loopback;
     std::error_code expect;
-  } rows[] = {{"http://up.example/s/1", false, errc::insecure_url},
-              {"http://up.example/s/1", true, errc::insecure_url},
+  } rows[] = {{"http://up.example/s/1", false, errc::malformed_response},
+              {"http://up.example/s/1", true, errc::malformed_response},
               {"http://127.0.0.1:9/s/1", true, {}},
-              {"up.example/s/1", false, errc::invalid_url},
-              {"not a url", false, errc::invalid_url},
-              {"", false, errc::malformed_response}};
+              {"up.example/s/1", false, errc::malformed_response},
+              {"not a url", false, errc::malformed_response},
+              {"", false, errc::malformed_response},
+              {R"(https://up.example/s/1\r\nX-Injected: 1)", false, errc::malformed_response},
+              {R"(https://up.example/s/1\nx)", false, errc::malformed_response},
+              {R"(https://up.example/s/1\r)", false, errc::malformed_response}};
+  // The server's fault, not the caller's: malformed_response, never a usage
+  // error such as invalid_url / insecure_url (issue 16 item 7).
   for (const row& r : rows) {
     CAPTURE(r.url);
-    rangeup::session_options o;
+    rangeup::session_options o = forced();
     o.allow_http_loopback = r.loopback;
     rangeup::outlook_attachment t = outlook_target;
     if (r.loopback) t.graph_base = "http://127.0.0.1:9/v1.0";
@@ -825,26 +898,74 @@ TEST_CASE("the server's uploadUrl is checked: https only (loopback http when all
   }
 }
 
-TEST_CASE("a final 201 whose Location names no attachment is malformed_response, never success") {
+TEST_CASE("a final 201 without a readable Location: done, the id unknown, never sent again (PROTOCOL.md E6)") {
   for (const char* loc : {"", "https://outlook.office.com/api/v2.0/Users('u')/Messages('m')",
                           "https://x/Attachments('')"}) {
-    outlook_session s(outlook_target, {"a", 10});
+    CAPTURE(loc);
+    outlook_session s(outlook_target, {"a", 10}, forced());
     expect_create(s, create_body);
     expect_request(s);
     s.on_response(reply(201, "", loc), rangeup::instant{0});
-    const auto* f = expect_failed(s);
-    CHECK(f->code == errc::malformed_response);
+    const rangeup::step st = s.next_step(rangeup::instant{0});
+    REQUIRE(st.done());
+    CHECK(st.done()->id_unknown);
+    CHECK(st.done()->id.empty());
+    CHECK(st.done()->http_status == 201);
+    CHECK(st.done()->size == 10);
+    CHECK_FALSE(st.done()->simple_request);
+  }
+  // The same on To Do, and a readable Location still names the attachment.
+  rangeup::upload_session<rangeup::todo_attachment> t(todo_target, {"a", 10}, forced());
+  expect_create(t, R"({"uploadUrl":"https://graph.microsoft.com/beta/me/todo/lists/L/tasks/T/attachmentSessions/S"})");
+  expect_request(t);
+  t.on_response(reply(201), rangeup::instant{0});
+  REQUIRE(t.next_step(rangeup::instant{0}).done());
+  CHECK(t.next_step(rangeup::instant{0}).done()->id_unknown);
+  outlook_session named(outlook_target, {"a", 10}, forced());
+  expect_create(named, create_body);
+  expect_request(named);
+  named.on_response(reply(201, "", "https://x/Attachments('AAMk=')"), rangeup::instant{0});
+  REQUIRE(named.next_step(rangeup::instant{0}).done());
+  CHECK_FALSE(named.next_step(rangeup::instant{0}).done()->id_unknown);
+  CHECK(named.next_step(rangeup::instant{0}).done()->id == "AAMk=");
+}
+
+TEST_CASE("no-Location 201 on a simulated Outlook and To Do session: done once, id unknown, bytes exact") {
+  for (sim_kind kind : {sim_kind::outlook, sim_kind::todo}) {
+    CAPTURE(static_cast<int>(kind));
+    const std::uint64_t size = 3000000;
+    auto bytes = make_bytes(size);
+    sim_server server(sim_defaults(kind, size), bytes.data());
+    scripted_faults faults{{3, fault::no_location}};  // create, 2 fragments, the final one
+    run_outcome out;
+    rangeup::session_options o;
+    o.chunk_size = 1000000;
+    if (kind == sim_kind::outlook) {
+      outlook_session s(outlook_target, {"a.bin", size}, o);
+      s.set_bearer_token("test-token");
+      out = run_upload(s, server, faults);
+    } else {
+      rangeup::upload_session<rangeup::todo_attachment> s(todo_target, {"a.bin", size}, o);
+      s.set_bearer_token("test-token");
+      out = run_upload(s, server, faults);
+    }
+    REQUIRE(out.done);
+    CHECK(out.result.id_unknown);
+    CHECK(out.result.id.empty());
+    CHECK(out.requests == 4);
+    CHECK(server.items_completed == 1);
+    check_clean(server);
   }
 }
 
 TEST_CASE("a final driveItem of another size is an integrity error, never success") {
-  drive_session s(drive_target(), {"a", 10});
+  drive_session s(drive_target(), {"a", 10}, forced());
   expect_create(s, R"({"uploadUrl":"https://up.example/d/1"})", 200);
   expect_request(s);
   s.on_response(reply(201, R"({"id":"X","name":"a","size":9})"), rangeup::instant{0});
   CHECK(expect_failed(s)->code == errc::integrity_mismatch);
 
-  drive_session s2(drive_target(), {"a", 10});
+  drive_session s2(drive_target(), {"a", 10}, forced());
   expect_create(s2, R"({"uploadUrl":"https://up.example/d/1"})", 200);
   expect_request(s2);
   s2.on_response(reply(201, R"({"name":"a","size":10})"), rangeup::instant{0});  // no id: ask for the item
@@ -853,7 +974,7 @@ TEST_CASE("a final driveItem of another size is an integrity error, never succes
   CHECK(expect_request(s2).method == rangeup::http_method::post);
 
   // A printDocument cannot be looked up: no id is a typed error.
-  rangeup::upload_session<rangeup::print_document> p(print_target, {"a", 10});
+  rangeup::upload_session<rangeup::print_document> p(print_target, {"a", 10, "application/pdf"});
   expect_create(p, R"({"uploadUrl":"https://up.example/p/1"})", 200);
   expect_request(p);
   p.on_response(reply(201, R"({"documentName":"a","size":10})"), rangeup::instant{0});
@@ -945,12 +1066,12 @@ TEST_CASE("cancel: DELETE uploadUrl without a token, then failed{cancelled}") {
   s.on_response(reply(204), rangeup::instant{0});
   CHECK(expect_failed(s)->code == errc::cancelled);
 
-  outlook_session early(outlook_target, {"a", 300});
+  outlook_session early(outlook_target, {"a", 300}, forced());
   early.cancel();  // no session yet: nothing to delete
   CHECK(expect_failed(early)->code == errc::cancelled);
 
   // Cancel while the create is in flight: its URL is still cleaned up.
-  outlook_session mid(outlook_target, {"a", 300});
+  outlook_session mid(outlook_target, {"a", 300}, forced());
   expect_request(mid);
   mid.cancel();
   mid.on_response(reply(201, create_body), rangeup::instant{0});
@@ -959,7 +1080,7 @@ TEST_CASE("cancel: DELETE uploadUrl without a token, then failed{cancelled}") {
   CHECK(expect_failed(mid)->code == errc::cancelled);
 
   // Cancel during a backoff wait does not wait.
-  outlook_session w(outlook_target, {"a", 300});
+  outlook_session w(outlook_target, {"a", 300}, forced());
   expect_create(w, create_body);
   expect_request(w);
   w.on_response(reply(503), rangeup::instant{0});

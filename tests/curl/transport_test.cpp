@@ -435,3 +435,38 @@ TEST_CASE("a reused connection that closes without an answer is reported, never 
   CHECK(lost.error() == errc::connection_dropped);
   CHECK(server.requests().size() == 2);  // libcurl did not resend the range on a new connection
 }
+
+TEST_CASE("a small file's JSON attachment: text, base64 streamed from the source, text; the bearer goes with it") {
+  mini_server server([](const seen_request&) {
+    scripted_reply r;
+    r.status = 201;
+    r.body = R"({"id":"A1"})";
+    return r;
+  });
+  const auto data = pattern(2999);  // not a multiple of 3: the last group is padded
+  rangeup::memory_source source(data.data(), data.size());
+  rangeup::curl::transport t(loopback_options());
+  request_view r;
+  r.method = http_method::post;
+  const std::string url = server.base() + "/v1.0/me/messages/M/attachments";
+  r.url = url;
+  r.headers[0] = {"Content-Type", "application/json"};
+  r.header_count = 1;
+  r.bearer_token = "tok";
+  r.body = body_kind::base64_json;
+  r.text = R"({"name":"a.bin","contentBytes":")";
+  r.suffix = R"("})";
+  r.range = {0, data.size() - 1, data.size()};
+  auto res = t.perform(r, source);
+  REQUIRE(res);
+  CHECK(res->status == 201);
+  std::string encoded(rangeup::base64_length(data.size()), '\0');
+  encoded.resize(rangeup::encode_base64(data.data(), data.size(), &encoded[0]));
+  const std::string expected = std::string(r.text) + encoded + std::string(r.suffix);
+  REQUIRE(expected.size() < 4096);  // body_head keeps the first 4 KiB
+  auto seen = server.requests();
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].get("authorization") == "Bearer tok");
+  CHECK(seen[0].get("content-length") == std::to_string(expected.size()));
+  CHECK(seen[0].body_head == expected);
+}

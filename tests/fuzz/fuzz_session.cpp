@@ -7,13 +7,18 @@
 // jumps and stray calls.
 //
 // Script: flavor, flags, size, chunk, limits, then one move per request (see
-// apply_move); past the end of the script every move is "happy".
+// apply_move); past the end of the script every move is "happy". Small files
+// go as one request (POST .../attachments, PUT .../content) unless the limits
+// byte forces a session (docs/PROTOCOL.md O2, D7).
 //
 // Invariants (any breach aborts, so libFuzzer keeps the input):
 //  - no crash / sanitizer report; done or failed is final and stable;
-//  - every request is well-formed: a bearer token only on the create request
-//    (POST with a JSON body to the create URL), never an Authorization header,
-//    a PUT's Content-Range = its range, within the upload and the flavor's cap;
+//  - every request is well-formed: the bearer token on Graph requests (the
+//    create request, the one request, the item look-up) and, for To Do only,
+//    on every uploadUrl request (PROTOCOL.md T2; never on another flavor's,
+//    O4), never an Authorization header; a fragment PUT's Content-Range = its
+//    range, within the upload and the flavor's cap, and To Do's at
+//    {uploadUrl}/content; the one request carries the whole file;
 //  - termination: once the script is spent (a consistent server only), the
 //    session ends within a bound computed from the number of chunks, the
 //    restart budget and the stall limit; a wait never follows a wait;
@@ -24,7 +29,8 @@
 //    failure::server_code / server_message;
 //  - "pure" runs (no junk, no spurious 416, no truncation): no request the
 //    strict server counts as a client bug, and a failure is only
-//    retries_exhausted, restarts_exhausted or cancelled.
+//    retries_exhausted, restarts_exhausted, cancelled, quota_exceeded after a
+//    507, or completion_unknown after a disruption.
 #include <rangeup/rangeup.hpp>
 
 #include <cstdint>
@@ -81,6 +87,7 @@ struct checking_observer final : rangeup::progress_observer {
 struct setup {
   sim_kind kind = sim_kind::outlook;
   bool defer = false;
+  bool force_session = false;
   bool wall_clock = false;
   std::uint64_t total = 0;
   rangeup::session_options options;
@@ -154,11 +161,26 @@ class harness {
     if (su_.wall_clock) s_->set_wall_clock(now_, rangeup_test::sim_unix_base_ms + now_.ms);
     if (!s_->init_error()) FUZZ_CHECK(!s_->set_fingerprint({su_.total, 42, "qx"}), "set_fingerprint");
     // The create URL the flavor builds (the same for every session of this
-    // run, restored ones included, which never send a create).
+    // run, restored ones included, which never send a create), and the one
+    // request's URL where the file goes without a session.
     create_url_.clear();
     rangeup::fixed_string<RANGEUP_MAX_URL_LENGTH> url;
     rangeup::text_writer w = url.writer();
     if (!flavor_.create_url(w, info) && !url.commit(w)) create_url_ = std::string(url.view());
+    single_url_.clear();
+    single_ = rangeup::single_request::none;
+    if constexpr (rangeup::detail::has_single_request<Flavor>::value) {
+      if (!su_.options.force_session) single_ = flavor_.single_request_for(info);
+      rangeup::fixed_string<RANGEUP_MAX_URL_LENGTH> one;
+      rangeup::text_writer ow = one.writer();
+      if (single_ != rangeup::single_request::none && !flavor_.single_request_url(ow, info) && !one.commit(ow))
+        single_url_ = std::string(one.view());
+    }
+  }
+
+  bool is_single(const rangeup::request_view& req) const {
+    return single_ != rangeup::single_request::none && req.url == single_url_ &&
+           (req.method == rangeup::http_method::post || req.method == rangeup::http_method::put);
   }
 
   // The driveItem's own Graph URL: the create URL without ":/createUploadSession".
@@ -170,14 +192,24 @@ class harness {
   }
 
   void check_request(const rangeup::request_view& req) {
-    const bool create = req.method == rangeup::http_method::post && req.body == rangeup::body_kind::text;
+    const bool single = is_single(req);
+    const bool create = !single && req.method == rangeup::http_method::post && req.body == rangeup::body_kind::text;
     if (create) {
+      FUZZ_CHECK(single_ == rangeup::single_request::none, "a session created for a file that goes as one request");
       FUZZ_CHECK(req.url == create_url_, "a create request to another URL than the flavor's");
       FUZZ_CHECK(req.bearer_token == bearer, "create request without the bearer token");
+    } else if (single) {
+      FUZZ_CHECK(req.bearer_token == bearer, "the one request without the bearer token");
+      check_single(req);
+      return;
     } else if (req.method == rangeup::http_method::get && is_item_look_up(req.url)) {
       // After a lost final answer, the driveItem is looked up on Graph: the
       // token goes there (the create request's host), nowhere else.
       FUZZ_CHECK(req.bearer_token.empty() || req.bearer_token == bearer, "a foreign token on the item look-up");
+    } else if (su_.kind == sim_kind::todo) {
+      // To Do's uploadUrl is a plain Graph URL: every request carries the bearer (T2).
+      FUZZ_CHECK(req.bearer_token == bearer, "a To Do uploadUrl request without the bearer token");
+      FUZZ_CHECK(single_ == rangeup::single_request::none, "an uploadUrl request for a file that goes as one request");
     } else {
       FUZZ_CHECK(req.bearer_token.empty(), "bearer token on a %.*s to %.*s",
                  static_cast<int>(rangeup::method_name(req.method).size()), rangeup::method_name(req.method).data(),
@@ -207,6 +239,31 @@ class harness {
     const auto n = rangeup::format_content_range(r, text, sizeof text);
     FUZZ_CHECK(n && header(req, "Content-Range") == std::string_view(text, *n), "Content-Range header");
     FUZZ_CHECK(header(req, "Content-Type") == "application/octet-stream", "PUT Content-Type");
+    if (su_.kind == sim_kind::todo) {
+      const std::string_view path = req.url.substr(0, req.url.find('?'));
+      FUZZ_CHECK(path.size() > 8 && path.substr(path.size() - 8) == "/content", "a To Do fragment not at /content");
+    }
+  }
+
+  // The one request: the whole file, as raw bytes (PUT .../content) or as the
+  // base64 inside a JSON attachment (POST .../attachments), no Content-Range.
+  void check_single(const rangeup::request_view& req) {
+    FUZZ_CHECK(header(req, "Content-Range").empty(), "Content-Range on the one request");
+    FUZZ_CHECK(!contains(req.url, bearer), "bearer token in a URL");
+    const bool empty = su_.total == 0;
+    if (single_ == rangeup::single_request::post_attachment) {
+      FUZZ_CHECK(req.method == rangeup::http_method::post, "the attachment is not POSTed");
+      FUZZ_CHECK(header(req, "Content-Type") == "application/json", "POST Content-Type");
+      FUZZ_CHECK(req.body == (empty ? rangeup::body_kind::text : rangeup::body_kind::base64_json), "POST body kind");
+    } else {
+      FUZZ_CHECK(req.method == rangeup::http_method::put, "the content is not PUT");
+      FUZZ_CHECK(header(req, "Content-Type") == "application/octet-stream", "PUT .../content Content-Type");
+      FUZZ_CHECK(req.body == (empty ? rangeup::body_kind::none : rangeup::body_kind::source_range), "PUT body kind");
+      FUZZ_CHECK(req.content_length() == su_.total, "PUT .../content Content-Length");
+    }
+    if (!empty)
+      FUZZ_CHECK(req.range.first == 0 && req.range.last + 1 == su_.total && req.range.total == su_.total,
+                 "the one request does not carry the whole file");
   }
 
   void respond(const rangeup_test::sim_server::reply& r) {
@@ -228,6 +285,9 @@ class harness {
 
   void server(const rangeup::request_view& req, fault f) {
     if (f == fault::drop_after || f == fault::timeout_after || f == fault::session_gone) ++disruptions_;
+    // A 5xx to the one request may come after the service took it: "maybe done".
+    if (is_single(req) && f == fault::status_500) ++disruptions_;
+    if (f == fault::status_507) saw_507_ = true;
     respond(server_->handle(req, now_.ms, f));
     if (pure_) FUZZ_CHECK(server_->violations == 0, "client bug seen by the strict server: %s", server_->last_violation);
   }
@@ -242,6 +302,11 @@ class harness {
     if (upload_request && (Flavor::is_final_status(status) || (su_.defer && status >= 200 && status <= 299 &&
                                                                req.method == rangeup::http_method::post)))
       status += 300;
+    // Any 2xx to the one request says the item exists: only the server's own.
+    else if (is_single(req) && status >= 200 && status <= 299)
+      status += 300;
+    if (is_single(req) && status >= 500) ++disruptions_;  // a 5xx to it: maybe done
+    if (status == 507) saw_507_ = true;
     junk_location_ = scrub(location);
     junk_body_ = scrub(body);
     junk_retry_ = scrub(retry_after);
@@ -343,12 +408,13 @@ class harness {
       default:  // 0..6: the consistent server
         return server(req, fault::none);
       case 7: {
-        const fault kinds[] = {fault::status_500, fault::status_503, fault::status_429, fault::status_429_date};
-        return server(req, kinds[script_.u8() % 4]);
+        const fault kinds[] = {fault::status_500, fault::status_503, fault::status_429, fault::status_429_date,
+                               fault::status_507, fault::no_location};
+        return server(req, kinds[script_.u8() % 6]);
       }
       case 8: {
-        const fault kinds[] = {fault::drop_before, fault::drop_after, fault::timeout_after};
-        return server(req, kinds[script_.u8() % 3]);
+        const fault kinds[] = {fault::drop_before, fault::drop_after, fault::timeout_after, fault::refused};
+        return server(req, kinds[script_.u8() % 4]);
       }
       case 9: return server(req, fault::session_gone);
       case 10:
@@ -386,6 +452,9 @@ class harness {
         junk_retry_ = scrub(retry);
         rangeup_test::sim_server::reply r;
         r.response.status = statuses[pick % 8];
+        // Not processed, but the client cannot know: to the one request
+        // (other than 429/503) it reads as "maybe done".
+        if (is_single(req) && r.response.status != 429 && r.response.status != 503) ++disruptions_;
         r.response.retry_after = junk_retry_;
         return respond(r);
       }
@@ -397,6 +466,8 @@ class harness {
     switch (what % 6) {
       case 0:  // the caller cancels while the request is in flight
         s_->cancel();
+        // Abandoning the one request's answer leaves "maybe done" (completion_unknown).
+        if (is_single(req)) ++disruptions_;
         return server(req, fault::none);
       case 1:
       case 2: return crash_and_resume(req, what % 6 == 2);
@@ -437,8 +508,16 @@ class harness {
     FUZZ_CHECK(server_->items_completed >= 1 && server_->items_corrupt == 0,
                "done, but the server completed %u items (%u corrupt)", server_->items_completed,
                server_->items_corrupt);
-    FUZZ_CHECK(r.id == std::string_view(server_->last_item_id), "done with id '%s', the server made '%s'",
-               r.id.c_str(), server_->last_item_id);
+    if (r.id_unknown) {
+      // Only an attachment may end without its id (a final 201 without
+      // Location, an unreadable answer to the POST), and then with none.
+      FUZZ_CHECK(su_.kind == sim_kind::outlook || su_.kind == sim_kind::todo, "id unknown for a %d", int(su_.kind));
+      FUZZ_CHECK(r.id.empty(), "id unknown, yet '%s'", r.id.c_str());
+    } else {
+      FUZZ_CHECK(r.id == std::string_view(server_->last_item_id), "done with id '%s', the server made '%s'",
+                 r.id.c_str(), server_->last_item_id);
+    }
+    FUZZ_CHECK(r.simple_request == (single_ != rangeup::single_request::none), "simple_request flag");
     FUZZ_CHECK(r.size == su_.total, "result size");
     FUZZ_CHECK(s_->progress_info().confirmed_bytes == su_.total, "done with confirmed %llu of %llu",
                static_cast<unsigned long long>(s_->progress_info().confirmed_bytes),
@@ -467,6 +546,7 @@ class harness {
       // a request dropped before the server saw it: the client cannot tell the
       // two apart, and a later 404 (expiry) then reads as "maybe completed".
       if ((disruptions_ != 0 || unanswered_ != 0) && f.code == errc::completion_unknown) return;
+      if (saw_507_ && f.code == errc::quota_exceeded) return;  // fatal at once (PROTOCOL.md E4)
       FUZZ_CHECK(f.code == errc::retries_exhausted || f.code == errc::restarts_exhausted || f.code == errc::cancelled,
                  "a consistent server, yet failed with '%s' (http %d)", f.code.message().c_str(), f.http_status);
     }
@@ -480,6 +560,9 @@ class harness {
   std::unique_ptr<session> s_;
   checking_observer observer_;
   std::string create_url_;
+  std::string single_url_;  // where the one request goes, when the file takes that path
+  rangeup::single_request single_ = rangeup::single_request::none;
+  bool saw_507_ = false;
   rangeup::instant now_{0};
   std::int64_t latency_ = 0;
   bool pure_ = true;
@@ -513,6 +596,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   su.wall_clock = flags & 1;
   su.options.max_stalls = 1 + limits % 8;
   su.options.max_restarts = (limits >> 3) % 4;
+  su.options.force_session = (limits & 0x20) != 0;
   const bool drive = su.kind == sim_kind::drive;
   const std::uint64_t quantum = drive ? 327680 : 1;
   // Small uploads in few chunks keep runs fast; flag 0x10 tries the size caps.
@@ -521,6 +605,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                               : su.kind == sim_kind::todo  ? rangeup::todo_attachment::max_size
                                                            : 64 * rangeup::mebibyte;
     su.total = cap + 1 - size_pick % 3;  // one over, exactly, one under
+  } else if (size_pick == 0xffff) {
+    su.total = 0;  // one request with an empty body, or empty_source where a session is needed
   } else {
     su.total = drive ? 1 + std::uint64_t{size_pick} * 64 : 1 + size_pick % 4096;
   }
@@ -540,6 +626,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   cfg.store_bytes = su.total <= 8192;
   cfg.retry_after_s = (flags >> 5) % 4;
   cfg.token = bearer;
+  cfg.small_attachment_sessions = su.options.force_session;  // sessions on small files only when forced
 
   switch (su.kind) {
     case sim_kind::outlook: {

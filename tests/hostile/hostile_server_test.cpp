@@ -294,7 +294,7 @@ struct run_result {
   long rss_growth_kib = 0;
 };
 
-// 6 MiB + 1 through an Outlook session (two PUTs: 4 MiB, 2 MiB + 1) with short
+// 6 MiB + 1 through an Outlook session (two PUTs: 4 000 000 bytes and the rest) with short
 // timeouts and a small retry budget.
 run_result run_upload(hostile_server& server, std::int64_t timeout_ms = 10000) {
   static std::vector<char> data(6 * 1024 * 1024 + 1, 'd');
@@ -375,11 +375,10 @@ TEST_CASE("control: the honest server gives a success, so the hostile verdicts a
   check_no_leak(s, r);
 }
 
-TEST_CASE("a 1 MiB response header is refused, not buffered") {
-  // response_too_large is retried (a proxy may have mangled one answer); the
-  // small retry budget then ends it.
+TEST_CASE("a 1 MiB response header is refused, not buffered, and not retried") {
+  // The server's fault (libcurl words it "Out of memory"): response_too_large at once.
   hostile_server s(mode::oversized_header);
-  check_failed(s, run_upload(s), errc::retries_exhausted, 8);
+  check_failed(s, run_upload(s), errc::response_too_large, 8);
 }
 
 TEST_CASE("an endless response body is cut off") {
@@ -411,9 +410,16 @@ TEST_CASE("200 with a garbage body is a typed error") {
   check_failed(s, run_upload(s), errc::protocol_violation, 8);
 }
 
-TEST_CASE("a final 201 whose Location has no id is a typed error") {
+TEST_CASE("a final 201 whose Location has no id: done with the id unknown, never a failure inviting a second upload") {
+  // The attachment exists (docs/PROTOCOL.md E6); reporting a failure would make
+  // the user upload it again.
   hostile_server s(mode::location_no_id);
-  check_failed(s, run_upload(s), errc::malformed_response, 8);
+  const run_result r = run_upload(s);
+  REQUIRE(r.outcome);
+  CHECK(r.outcome.result.id_unknown);
+  CHECK(r.outcome.result.id.empty());
+  CHECK(r.seconds < 8);
+  check_no_leak(s, r);
 }
 
 TEST_CASE("a 307 from the uploadUrl to another host is refused and never followed") {
@@ -475,7 +481,7 @@ TEST_CASE("rangeup-upload against hostile servers: typed exit, no credential in 
   };
   for (const expectation& e : {expectation{mode::echo_token, 3}, expectation{mode::echo_upload_url, 3},
                                expectation{mode::redirect, 3}, expectation{mode::never_advance, 4},
-                               expectation{mode::garbage_200, 4}, expectation{mode::location_no_id, 4}}) {
+                               expectation{mode::garbage_200, 4}, expectation{mode::location_no_id, 0}}) {
     hostile_server other(mode::record_only, "127.0.0.2");
     hostile_server s(e.m);
     s.redirect_to = other.base() + "/steal?authtoken=STOLEN";
@@ -496,7 +502,8 @@ TEST_CASE("rangeup-upload against hostile servers: typed exit, no credential in 
       CHECK(out.find(bearer) == std::string::npos);
       CHECK(out.find(authtoken) == std::string::npos);
       CHECK(out.find("STOLEN") == std::string::npos);
-      if (*extra != '\0') CHECK(out.find("\"error\"") != std::string::npos);
+      if (*extra != '\0' && e.exit_code != 0) CHECK(out.find("\"error\"") != std::string::npos);
+      if (*extra != '\0' && e.exit_code == 0) CHECK(out.find("\"id\":null") != std::string::npos);
     }
     for (const auto& q : s.requests())
       if (q.method != "POST") CHECK(q.authorization.empty());

@@ -20,11 +20,21 @@ TEST_CASE("errc converts to std::error_code in the rangeup category") {
 
 TEST_CASE("every errc value has its own message") {
   // Walk the whole enum: a value added without a message falls to the default text.
-  for (int v = static_cast<int>(errc::invalid_argument); v <= static_cast<int>(errc::completion_unknown); ++v) {
+  for (int v = static_cast<int>(errc::invalid_argument); v <= static_cast<int>(errc::not_supported); ++v) {
     INFO("errc value " << v);
     CHECK(rangeup::category().message(v) != "unknown rangeup error");
   }
   CHECK(rangeup::category().message(0) == "unknown rangeup error");
+}
+
+TEST_CASE("507 and 501 have their own fatal codes (docs/PROTOCOL.md E4, E5)") {
+  std::error_code quota = errc::quota_exceeded;
+  CHECK(quota.message() == "insufficient storage: the quota is used up (507)");
+  std::error_code unsupported = errc::not_supported;
+  CHECK(unsupported.message() == "the service does not support this request (501)");
+  CHECK(quota != unsupported);
+  CHECK(!rangeup::is_transient(errc::quota_exceeded));
+  CHECK(!rangeup::is_transient(errc::not_supported));
 }
 
 TEST_CASE("transient errors are the retryable ones") {

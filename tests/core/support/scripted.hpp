@@ -7,8 +7,11 @@
 
 #include <ostream>  // doctest prints std::error_code values
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace rangeup_test {
 
@@ -37,10 +40,24 @@ struct sent_request {
   std::string content_range;
   std::string content_type;
   std::string text;
+  std::string suffix;  // base64_json: the JSON after the base64
+  std::vector<std::pair<std::string, std::string>> headers;
   rangeup::body_kind body = rangeup::body_kind::none;
   rangeup::content_range range{};
   std::uint64_t content_length = 0;
   std::size_t header_count = 0;
+
+  // The value of a header (ASCII case-insensitive name), "" when absent.
+  std::string header(std::string_view name) const {
+    for (const auto& h : headers)
+      if (rangeup::detail::iequals(h.first, name)) return h.second;
+    return {};
+  }
+  bool has_header(std::string_view name) const {
+    for (const auto& h : headers)
+      if (rangeup::detail::iequals(h.first, name)) return true;
+    return false;
+  }
 };
 
 template <class Session>
@@ -59,10 +76,32 @@ sent_request expect_request(Session& s, std::int64_t now = 0) {
   out.content_range = std::string(header_of(r, "Content-Range"));
   out.content_type = std::string(header_of(r, "Content-Type"));
   out.text = std::string(r.text);
+  out.suffix = std::string(r.suffix);
+  for (const auto* h = r.begin_headers(); h != r.end_headers(); ++h)
+    out.headers.emplace_back(std::string(h->name), std::string(h->value));
   out.body = r.body;
   out.range = r.range;
   out.content_length = r.content_length();
   out.header_count = r.header_count;
+  return out;
+}
+
+// The whole body of a request as a transport sends it: read through
+// read_request_body in pieces of `piece` bytes from the given source bytes.
+inline std::string body_of(const rangeup::request_view& req, const unsigned char* source, std::uint64_t size,
+                           std::size_t piece = 4096) {
+  rangeup::memory_source src(source, size);
+  std::string out(static_cast<std::size_t>(req.content_length()), '\0');
+  std::uint64_t at = 0;
+  std::error_code failed;
+  while (at < out.size()) {
+    const std::size_t want = static_cast<std::size_t>(out.size() - at < piece ? out.size() - at : piece);
+    const auto got = rangeup::read_request_body(req, src, at, &out[static_cast<std::size_t>(at)], want);
+    if (!got) failed = got.error();
+    if (!got || *got != want) break;  // fewer only at the end of the body
+    at += *got;
+  }
+  CHECK_MESSAGE(at == out.size(), "the body ended at " << at << " of " << out.size() << ": " << failed.message());
   return out;
 }
 

@@ -4,15 +4,24 @@
 // against it. Reusable by any test suite: include it and link nothing.
 //
 // The server is strict like the emulator: it rejects (and counts as a
-// violation) Authorization on uploadUrl requests, a create without a token,
-// Content-Range / Content-Length / Content-Type mistakes, fragments over the
-// flavor's cap or off its quantum, and (with a 416) ranges past a gap. It
-// stores each session's bytes, so a completed item can be compared with the
+// violation) the bearer where the flavor's uploadUrl must not have it
+// (Outlook, drive, print) and its absence where it must (To Do, and every
+// Graph request), a create without a token, Content-Range / Content-Length /
+// Content-Type mistakes, fragments over the flavor's cap or off its quantum,
+// an attachment session for a file the service takes only by POST, and (with
+// a 416) ranges past a gap. It also takes the one-request uploads: POST
+// .../attachments with base64 contentBytes (decoded strictly) and PUT
+// .../content. It reads every body as a transport sends it (through
+// read_request_body) and compares each byte that arrives with the source byte
+// at the position it arrives for, so a completed item is known to equal the
 // source byte for byte. After construction it never allocates (the zero
 // allocation test runs whole uploads through it).
+// Rule IDs are those of docs/PROTOCOL.md.
 
 #include <rangeup/quick_xor_hash.hpp>
 #include <rangeup/rangeup.hpp>
+
+#include "core/support/strict_base64.hpp"
 
 #include <cstdarg>
 #include <cstdint>
@@ -42,13 +51,17 @@ enum class fault : unsigned char {
   session_gone,     // the session vanished (expired/deleted) just before: 404
   truncate_body,    // processed; the body cut in half (unflagged)
   truncate_flagged, // processed; the body cut in half, body_truncated = true
+  status_507,       // 507 quotaLimitReached, not processed (PROTOCOL.md E4)
+  no_location,      // processed; an attachment session's final 201 comes without Location (E6)
+  refused,          // connection refused: the request never reached the server
   count
 };
 
 inline const char* fault_name(fault f) {
-  static const char* names[] = {"none",        "500",           "503",          "429",          "429-date",
+  static const char* names[] = {"none",        "500",           "503",           "429",          "429-date",
                                 "drop-before", "drop-after",    "timeout-after", "spurious-416", "session-gone",
-                                "truncate",    "truncate-flag"};
+                                "truncate",    "truncate-flag", "507",           "no-location",  "refused"};
+  static_assert(sizeof names / sizeof names[0] == static_cast<int>(fault::count), "a name per fault");
   return names[static_cast<int>(f)];
 }
 
@@ -57,22 +70,37 @@ constexpr std::int64_t sim_unix_base_ms = 1700000000000;  // virtual ms 0 = this
 struct sim_config {
   sim_kind kind = sim_kind::outlook;
   std::uint64_t size = 0;
-  std::uint64_t max_chunk = 4 * 1024 * 1024;  // largest fragment accepted
+  std::uint64_t max_chunk = 4000000;          // largest fragment accepted (attachments: PROTOCOL.md O5, T2)
   std::uint64_t quantum = 1;                  // fragments (but the last) are multiples of this
   bool status_get = true;                     // attachments: does GET uploadUrl answer? (drive/print: always)
   bool ranges_in_416 = false;                 // 416 bodies carry nextExpectedRanges
   bool omit_create_ranges = false;            // drive: create response without nextExpectedRanges
   bool defer_commit = false;                  // drive: wait for POST uploadUrl after the last byte
-  bool store_bytes = true;                    // false: only offsets (huge sizes)
+  bool store_bytes = true;                    // false: only offsets (huge sizes; the source may be null)
   std::int64_t lifetime_ms = 3600000;         // a session dies this long after creation
   std::uint64_t retry_after_s = 1;
   std::string_view expect_create_url;         // checked when non-empty
+  std::string_view expect_single_url;         // the POST / PUT .../content URL, checked when non-empty
+  std::string_view expect_name;               // a POST's attachment name, checked when non-empty
+  // Accept attachment sessions under 3 000 000 bytes (the service answers them
+  // 400): only for tests that force sessions on small files to keep them fast.
+  bool small_attachment_sessions = false;
   std::string_view token = "test-token";
   std::string_view upload_host = "https://upload.sim.test";
+  // To Do's uploadUrls are plain Graph URLs under this prefix, without a token (PROTOCOL.md T1).
+  std::string_view todo_sessions = "https://graph.microsoft.com/beta/me/todo/lists/L/tasks/T/attachmentSessions/";
 };
 
-// A configuration with the flavor's strict limits: attachments at most 4 MiB
-// per fragment, driveItem multiples of 320 KiB below 60 MiB, print below 10 MiB.
+// Attachments under this size go by POST; the service refuses sessions for them (PROTOCOL.md O2).
+constexpr std::uint64_t attachment_post_limit = 3000000;
+// The largest POST body the service takes (PROTOCOL.md O3; as the emulator: over 4 MiB is 413).
+constexpr std::uint64_t max_post_body = 4 * 1024 * 1024;
+// The largest drive PUT .../content (PROTOCOL.md D7, read as 4 MiB).
+constexpr std::uint64_t max_simple_put = 4 * 1024 * 1024;
+
+// A configuration with the flavor's strict limits: attachments at most
+// 4 000 000 bytes per fragment, driveItem multiples of 320 KiB below 60 MiB,
+// print below 10 000 000 bytes (PROTOCOL.md O5, T2, D2, P2).
 inline sim_config sim_defaults(sim_kind kind, std::uint64_t size) {
   sim_config c;
   c.kind = kind;
@@ -81,18 +109,27 @@ inline sim_config sim_defaults(sim_kind kind, std::uint64_t size) {
     c.max_chunk = 60 * 1024 * 1024 - 1;
     c.quantum = 327680;
   }
-  if (kind == sim_kind::print) c.max_chunk = 10 * 1024 * 1024 - 1;
+  if (kind == sim_kind::print) c.max_chunk = 9999999;
   return c;
 }
 
 struct logged_request {
   rangeup::http_method method = rangeup::http_method::get;
   bool to_upload_url = false;
+  bool to_content = false;  // {uploadUrl}/content (To Do fragments)
   bool had_bearer = false;
   std::uint64_t first = 0, last = 0;
   int status = 0;  // 0 = transport error
   fault injected = fault::none;
 };
+
+// Whether a logged request carried the bearer exactly where the flavor's rule
+// wants it: every Graph request; on uploadUrl requests only for To Do
+// (PROTOCOL.md T2; Outlook, drive and print: never, O4, D3, P2).
+inline bool bearer_as_required(const logged_request& r, sim_kind kind) {
+  const bool wanted = !r.to_upload_url || kind == sim_kind::todo;
+  return r.had_bearer == wanted;
+}
 
 class sim_server {
  public:
@@ -105,8 +142,12 @@ class sim_server {
   static constexpr std::size_t log_capacity = 8192;
 
   sim_server(const sim_config& c, const unsigned char* source) : cfg_(c), source_(source) {
-    for (auto& s : slots_)
-      if (cfg_.store_bytes) s.bytes.assign(static_cast<std::size_t>(cfg_.size), 0);
+    scratch_.resize(scratch_size);
+    // A POST's whole JSON, base64 included, as far as the service takes it.
+    if (attachment() && cfg_.store_bytes && rangeup::base64_length(cfg_.size) < max_post_body) {
+      const std::uint64_t most = rangeup::base64_length(cfg_.size) + 16384;  // the JSON around it
+      post_body_.resize(static_cast<std::size_t>(most < max_post_body ? most : max_post_body));
+    }
     log_.resize(log_capacity);
   }
 
@@ -122,21 +163,27 @@ class sim_server {
     entry.method = req.method;
     entry.had_bearer = !req.bearer_token.empty();
     entry.injected = f;
-    if (req.body == rangeup::body_kind::source_range) {
+    if (req.reads_source()) {
       entry.first = req.range.first;
       entry.last = req.range.last;
     }
-    slot* s = find_slot(req.url);
-    entry.to_upload_url = s != nullptr || std::string_view(req.url).substr(0, cfg_.upload_host.size()) == cfg_.upload_host;
+    bool content = false;
+    slot* s = find_slot(req.url, content);
+    entry.to_upload_url = s != nullptr || is_upload_url(req.url);
+    entry.to_content = entry.to_upload_url && content;
 
-    if (f == fault::drop_before) {
-      out.transport = rangeup::errc::connection_dropped;
+    if (f == fault::drop_before || f == fault::refused) {
+      out.transport = f == fault::refused ? std::make_error_code(std::errc::connection_refused)
+                                          : make_error_code(rangeup::errc::connection_dropped);
       return out;
     }
-    if (f == fault::status_500 || f == fault::status_503 || f == fault::status_429 || f == fault::status_429_date) {
-      status_ = f == fault::status_500 ? 500 : f == fault::status_503 ? 503 : 429;
-      json_error(f == fault::status_500 ? "generalException" : f == fault::status_503 ? "serviceNotAvailable"
-                                                                                       : "activityLimitReached");
+    if (f == fault::status_500 || f == fault::status_503 || f == fault::status_429 || f == fault::status_429_date ||
+        f == fault::status_507) {
+      status_ = f == fault::status_500 ? 500 : f == fault::status_503 ? 503 : f == fault::status_507 ? 507 : 429;
+      json_error(f == fault::status_500   ? "generalException"
+                 : f == fault::status_503 ? "serviceNotAvailable"
+                 : f == fault::status_507 ? "quotaLimitReached"
+                                          : "activityLimitReached");
       if (f == fault::status_503 || f == fault::status_429)
         retry_after_len_ = static_cast<std::size_t>(
             std::snprintf(retry_after_, sizeof retry_after_, "%llu", static_cast<unsigned long long>(cfg_.retry_after_s)));
@@ -157,7 +204,7 @@ class sim_server {
       return finish(out, f);
     }
 
-    process(req, now_ms, s);
+    process(req, now_ms, s, content);
     entry.status = status_;
     if (f == fault::drop_after) out.transport = rangeup::errc::connection_dropped;
     if (f == fault::timeout_after) out.transport = rangeup::errc::timeout;
@@ -174,6 +221,8 @@ class sim_server {
   char last_violation[160] = {};
   std::uint32_t ahead_rejections = 0;  // fragments past a gap, refused with 416
   std::uint32_t creates = 0, puts = 0, gets = 0, deletes = 0, commits = 0;
+  std::uint32_t posts = 0;         // POST .../attachments (one-request attachments)
+  std::uint32_t content_puts = 0;  // PUT .../content (one-request drive uploads)
   std::uint32_t look_ups = 0;  // GETs of the driveItem by path (after a lost final answer)
   std::uint64_t bytes_received = 0;
 
@@ -182,6 +231,12 @@ class sim_server {
   std::size_t live_sessions() const {
     std::size_t n = 0;
     for (auto& s : slots_) n += s.live ? 1 : 0;
+    return n;
+  }
+  // Requests whose bearer broke the flavor's rule (see bearer_as_required).
+  std::size_t bearer_rule_breaks() const {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < log_size(); ++i) n += bearer_as_required(log(i), cfg_.kind) ? 0 : 1;
     return n;
   }
   // Test hooks: move a live session's next expected offset (e.g. to fake a
@@ -199,15 +254,49 @@ class sim_server {
     std::int64_t expires_ms = 0;
     bool awaiting_commit = false;
     std::uint64_t age = 0;
-    std::vector<unsigned char> bytes;
-    char url[128] = {};
+    bool differs = false;         // a received byte differed from the source's at its position
+    rangeup::quick_xor_hash hash;  // of bytes [0, next), which arrive in order
+    char url[160] = {};
   };
+
+  static constexpr std::size_t scratch_size = 65536;
 
   bool attachment() const { return cfg_.kind == sim_kind::outlook || cfg_.kind == sim_kind::todo; }
 
-  slot* find_slot(std::string_view url) {
-    for (auto& s : slots_)
-      if (s.url[0] != '\0' && url == std::string_view(s.url)) return &s;
+  static bool starts_with(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
+  }
+  static bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+  }
+  static std::string_view path_of(std::string_view url) { return url.substr(0, url.find('?')); }
+  static std::string_view query_of(std::string_view url) {
+    const std::size_t q = url.find('?');
+    return q == std::string_view::npos ? std::string_view{} : url.substr(q);
+  }
+
+  bool is_upload_url(std::string_view url) const {
+    return starts_with(url, cfg_.upload_host) || (cfg_.kind == sim_kind::todo && starts_with(url, cfg_.todo_sessions));
+  }
+
+  // The session a URL names: the uploadUrl itself, or (content = true) its
+  // path followed by "/content", the query unchanged.
+  slot* find_slot(std::string_view url, bool& content) {
+    content = is_upload_url(url) && ends_with(path_of(url), "/content");
+    for (auto& s : slots_) {
+      if (s.url[0] == '\0') continue;
+      const std::string_view mine(s.url);
+      if (url == mine) {
+        content = false;
+        return &s;
+      }
+      const std::string_view path = path_of(url), own = path_of(mine);
+      if (path.size() == own.size() + 8 && starts_with(path, own) && ends_with(path, "/content") &&
+          query_of(url) == query_of(mine)) {
+        content = true;
+        return &s;
+      }
+    }
     return nullptr;
   }
 
@@ -218,18 +307,34 @@ class sim_server {
     json_error("invalidRequest");
   }
 
-  void process(const rangeup::request_view& req, std::int64_t now_ms, slot* s) {
+  // Who may send what to an uploadUrl: To Do wants the bearer on every request
+  // and the fragments at {uploadUrl}/content (PROTOCOL.md T2); the others are
+  // pre-authenticated and take the uploadUrl as it is (O4, D3, P2).
+  bool upload_url_request_ok(const rangeup::request_view& req, bool content) {
+    if (cfg_.kind == sim_kind::todo) {
+      if (req.bearer_token != cfg_.token) return violation("To Do uploadUrl request without the bearer", 401), false;
+      if (req.method == rangeup::http_method::put && !content)
+        return violation("To Do fragment not sent to {uploadUrl}/content", 400), false;
+      if (req.method != rangeup::http_method::put && content)
+        return violation("To Do GET/DELETE/POST sent to {uploadUrl}/content", 400), false;
+      return true;
+    }
+    if (!req.bearer_token.empty()) return violation("Authorization sent to a pre-authenticated uploadUrl", 401), false;
+    if (content) return violation("/content appended to a pre-authenticated uploadUrl", 400), false;
+    return true;
+  }
+
+  void process(const rangeup::request_view& req, std::int64_t now_ms, slot* s, bool content) {
     if (s == nullptr) {
-      if (std::string_view(req.url).substr(0, cfg_.upload_host.size()) == cfg_.upload_host) {
+      if (is_upload_url(req.url)) {
         // An uploadUrl of a session this server never had or already forgot.
-        if (!req.bearer_token.empty()) return violation("Authorization sent to an uploadUrl", 401);
+        if (!upload_url_request_ok(req, content)) return;
         status_ = 404;
         return json_error("itemNotFound");
       }
-      if (req.method == rangeup::http_method::get) return look_up(req);
-      return create(req, now_ms);
+      return graph_request(req, now_ms);
     }
-    if (!req.bearer_token.empty()) return violation("Authorization sent to an uploadUrl", 401);
+    if (!upload_url_request_ok(req, content)) return;
     if (!s->live || now_ms >= s->expires_ms) {
       s->live = false;
       status_ = 404;
@@ -247,9 +352,19 @@ class sim_server {
     }
   }
 
+  // A request to Graph itself: create, the one-request uploads, the item look-up.
+  void graph_request(const rangeup::request_view& req, std::int64_t now_ms) {
+    const std::string_view path = path_of(req.url);
+    if (req.method == rangeup::http_method::get) return look_up(req);
+    if (req.method == rangeup::http_method::post && ends_with(path, "/createUploadSession")) return create(req, now_ms);
+    if (req.method == rangeup::http_method::post && ends_with(path, "/attachments")) return post_attachment(req);
+    if (req.method == rangeup::http_method::put && ends_with(path, "/content")) return simple_put(req);
+    ++creates;  // what the old server took for a create
+    return violation("a Graph request the service does not have", 405);
+  }
+
   void create(const rangeup::request_view& req, std::int64_t now_ms) {
     ++creates;
-    if (req.method != rangeup::http_method::post) return violation("create is not a POST", 405);
     if (req.bearer_token != cfg_.token) return violation("create without the bearer token", 401);
     if (!cfg_.expect_create_url.empty() && req.url != cfg_.expect_create_url) return violation("wrong create URL", 400);
     if (req.body != rangeup::body_kind::text || header(req, "Content-Type") != "application/json")
@@ -258,16 +373,29 @@ class sim_server {
     std::snprintf(size_text, sizeof size_text, "\"size\":%llu", static_cast<unsigned long long>(cfg_.size));
     if (cfg_.kind != sim_kind::drive && std::string_view(req.text).find(size_text) == std::string_view::npos)
       return violation("create body without the right size", 400);
+    // Print needs a contentType the printer supports (PROTOCOL.md P1).
+    if (cfg_.kind == sim_kind::print && std::string_view(req.text).find("\"contentType\":\"") == std::string_view::npos)
+      return violation("print create without contentType", 400);
+    // Small attachments go by POST: the service refuses their sessions (PROTOCOL.md O2).
+    if (attachment() && cfg_.size < attachment_post_limit && !cfg_.small_attachment_sessions) {
+      violation("attachment session under 3 000 000 bytes", 400);
+      return json_error("ErrorAttachmentSizeShouldNotBeLessThanMinimumSize");
+    }
     slot& s = free_slot();
     s.live = true;
     s.id = ++session_ids_;
     s.next = 0;
     s.awaiting_commit = false;
+    s.differs = false;
+    s.hash.reset();
     s.expires_ms = now_ms + cfg_.lifetime_ms;
     s.age = ++age_;
-    // The URL carries its credential and characters a careless client would mangle.
-    std::snprintf(s.url, sizeof s.url, "%.*s/sessions/%u?authtoken=a%%2Bb%%3D%u&x=1",
-                  static_cast<int>(cfg_.upload_host.size()), cfg_.upload_host.data(), s.id, s.id);
+    if (cfg_.kind == sim_kind::todo)  // a plain Graph URL, no token (PROTOCOL.md T1)
+      std::snprintf(s.url, sizeof s.url, "%.*sAAMkS%%3D%u", static_cast<int>(cfg_.todo_sessions.size()),
+                    cfg_.todo_sessions.data(), s.id);
+    else  // the URL carries its credential and characters a careless client would mangle
+      std::snprintf(s.url, sizeof s.url, "%.*s/sessions/%u?authtoken=a%%2Bb%%3D%u&x=1",
+                    static_cast<int>(cfg_.upload_host.size()), cfg_.upload_host.data(), s.id, s.id);
     char expiry[64];
     format_iso(sim_unix_base_ms + s.expires_ms, expiry, sizeof expiry);
     status_ = cfg_.kind == sim_kind::drive || cfg_.kind == sim_kind::print ? 200 : 201;
@@ -305,9 +433,12 @@ class sim_server {
       status_ = 416;
       return json_error("invalidRange");
     }
-    // Store the bytes the transport reads from the source for this range.
-    if (cfg_.store_bytes)
-      std::memcpy(s.bytes.data() + parsed->first, source_ + req.range.first, static_cast<std::size_t>(req.range.length()));
+    // The bytes the transport sends for this range, where the server puts them.
+    if (cfg_.store_bytes) {
+      const receipt got = receive(req, parsed->first, s.hash);
+      if (got == receipt::unreadable) return violation("PUT body unreadable", 400);
+      if (got == receipt::differs) s.differs = true;
+    }
     bytes_received += parsed->length();
     s.next = parsed->last + 1;
     if (s.next < cfg_.size) {
@@ -320,7 +451,8 @@ class sim_server {
       body_len_ = fmt(body_, sizeof body_, "{\"expirationDateTime\":\"2030-01-01T00:00:00Z\",\"nextExpectedRanges\":[]}");
       return;
     }
-    finish_item(s);
+    s.live = false;
+    complete_item(s.differs, s.hash, s.id);
   }
 
   void status(slot& s) {
@@ -342,16 +474,183 @@ class sim_server {
     if (cfg_.kind != sim_kind::drive || !cfg_.defer_commit) return violation("POST to an uploadUrl", 400);
     if (req.body != rangeup::body_kind::none || req.content_length() != 0) return violation("commit with a body", 400);
     if (!s.awaiting_commit) return violation("commit before the last byte", 400);
-    finish_item(s);
+    s.live = false;
+    complete_item(s.differs, s.hash, s.id);
   }
 
-  void finish_item(slot& s) {
-    s.live = false;
-    const bool ok = !cfg_.store_bytes || std::memcmp(s.bytes.data(), source_, static_cast<std::size_t>(cfg_.size)) == 0;
-    ok ? ++items_completed : ++items_corrupt;
-    std::snprintf(last_item_id, sizeof last_item_id, "ITEM+%u-%u=", s.id, items_completed + items_corrupt);
+  enum class receipt { same, differs, unreadable };
+
+  // Reads a body of source bytes as a transport sends it, through
+  // read_request_body in pieces, and compares each byte with the source byte
+  // at the item position it arrives for (item_offset onward); feeds `hash`.
+  receipt receive(const rangeup::request_view& req, std::uint64_t item_offset, rangeup::quick_xor_hash& hash) {
+    const std::uint64_t length = req.content_length();
+    rangeup::memory_source source(source_, cfg_.size);
+    bool differs = false;
+    for (std::uint64_t at = 0; at < length;) {
+      const std::size_t want = static_cast<std::size_t>(length - at < scratch_size ? length - at : scratch_size);
+      const auto got = rangeup::read_request_body(req, source, at, reinterpret_cast<char*>(scratch_.data()), want);
+      if (!got || *got == 0) return receipt::unreadable;
+      if (item_offset + at + *got > cfg_.size) return receipt::unreadable;
+      if (std::memcmp(scratch_.data(), source_ + item_offset + at, *got) != 0) differs = true;
+      hash.update(scratch_.data(), *got);
+      at += *got;
+    }
+    return differs ? receipt::differs : receipt::same;
+  }
+
+  // Reads a request's whole body as a transport would send it, through
+  // read_request_body, into out. False when it cannot be read or does not fit.
+  bool read_body(const rangeup::request_view& req, unsigned char* out, std::size_t capacity) const {
+    const std::uint64_t length = req.content_length();
+    if (length > capacity) return false;
+    rangeup::memory_source source(source_, cfg_.size);
+    std::uint64_t at = 0;
+    while (at < length) {
+      // Odd piece sizes: reads that start and end inside base64 groups.
+      const std::size_t want = static_cast<std::size_t>(length - at < 65521 ? length - at : 65521);
+      const auto got = rangeup::read_request_body(req, source, at, reinterpret_cast<char*>(out) + at, want);
+      if (!got || *got == 0) return false;
+      at += *got;
+    }
+    return true;
+  }
+
+  // The string value of "key" in a compact JSON object: the text between the
+  // quotes, still escaped. Empty when the member is missing; `found` tells.
+  static std::string_view member(std::string_view json, std::string_view key, bool& found) {
+    found = false;
+    std::size_t at = 0;
+    for (;;) {
+      at = json.find(key, at);
+      if (at == std::string_view::npos) return {};
+      const std::size_t end = at + key.size();
+      if (at > 0 && json[at - 1] == '"' && json.substr(end, 3) == "\":\"") break;
+      at = end;
+    }
+    const std::size_t begin = at + key.size() + 3;
+    std::size_t i = begin;
+    while (i < json.size() && json[i] != '"') i += json[i] == '\\' ? 2 : 1;
+    if (i >= json.size()) return {};
+    found = true;
+    return json.substr(begin, i - begin);
+  }
+
+  // POST {graph}/.../attachments: a fileAttachment (Outlook) or taskFileAttachment
+  // (To Do) with the whole file as base64 contentBytes (PROTOCOL.md O3, T4).
+  void post_attachment(const rangeup::request_view& req) {
+    ++posts;
+    if (!attachment()) return violation("POST .../attachments for a flavor without attachments", 405);
+    if (req.bearer_token != cfg_.token) return violation("POST attachment without the bearer token", 401);
+    if (!cfg_.expect_single_url.empty() && req.url != cfg_.expect_single_url) return violation("wrong POST URL", 400);
+    if (header(req, "Content-Type") != "application/json") return violation("POST attachment Content-Type", 400);
+    if (!header(req, "Content-Range").empty()) return violation("POST attachment with a Content-Range", 400);
+    if (cfg_.size == 0 ? req.body != rangeup::body_kind::text : req.body != rangeup::body_kind::base64_json)
+      return violation("POST attachment body of the wrong kind", 400);
+    if (req.body == rangeup::body_kind::base64_json &&
+        (req.range.first != 0 || req.range.last + 1 != cfg_.size || req.range.total != cfg_.size))
+      return violation("POST attachment body is not the whole file", 400);
+    if (req.content_length() > max_post_body) return violation("POST attachment body over 4 MiB", 413);
+    const std::string_view want_type =
+        cfg_.kind == sim_kind::todo ? "#microsoft.graph.taskFileAttachment" : "#microsoft.graph.fileAttachment";
+    if (!cfg_.store_bytes) {  // no source to compare with: the headers only
+      bytes_received += cfg_.size;
+      complete_item(false, rangeup::quick_xor_hash{}, 0);
+      body_len_ = fmt(body_, sizeof body_, "{\"@odata.type\":\"%.*s\",\"id\":\"%s\",\"size\":%llu}",
+                      static_cast<int>(want_type.size()), want_type.data(), last_item_id,
+                      static_cast<unsigned long long>(cfg_.size));
+      return;
+    }
+    const std::size_t length = static_cast<std::size_t>(req.content_length());
+    if (!read_body(req, post_body_.data(), post_body_.size())) return violation("POST attachment body unreadable", 400);
+    const std::string_view json(reinterpret_cast<const char*>(post_body_.data()), length);
+    if (json.size() < 2 || json.front() != '{' || json.back() != '}') return violation("POST body is not an object", 400);
+    bool found = false;
+    const std::string_view type = member(json, "@odata.type", found);
+    if (!found || type != want_type) return violation("POST attachment of the wrong @odata.type", 400);
+    const std::string_view name = member(json, "name", found);
+    if (!found || name.empty()) return violation("POST attachment without a name", 400);
+    if (!cfg_.expect_name.empty() && name != cfg_.expect_name) return violation("POST attachment name differs", 400);
+    const std::string_view content_type = member(json, "contentType", found);
+    // Outlook's inline members do not exist on a taskFileAttachment.
+    if (cfg_.kind == sim_kind::todo &&
+        (json.find("\"isInline\":") != std::string_view::npos || json.find("\"contentId\":") != std::string_view::npos))
+      return violation("To Do attachment with Outlook's inline members", 400);
+    const std::string_view encoded = member(json, "contentBytes", found);
+    if (!found) return violation("POST attachment without contentBytes", 400);
+    const std::size_t value_at = static_cast<std::size_t>(encoded.data() - json.data());
+    if (json.find("\"contentBytes\"", value_at) != std::string_view::npos)
+      return violation("POST attachment with contentBytes twice", 400);
+    // Decoded a piece at a time (whole 4-character groups; padding only at
+    // the very end) and compared with the source.
+    std::uint64_t decoded = 0;
+    bool differs = false;
+    rangeup::quick_xor_hash hash;
+    constexpr std::size_t piece = scratch_size / 3 * 4;
+    for (std::size_t at = 0; at < encoded.size() || (at == 0 && encoded.empty());) {
+      const std::string_view part = encoded.substr(at, piece);
+      const bool last = at + part.size() == encoded.size();
+      std::size_t n = 0;
+      if (!decode_base64_strict(part, scratch_.data(), scratch_.size(), n, last))
+        return violation("contentBytes is not strict base64", 400);
+      if (decoded + n > cfg_.size) return violation("contentBytes decode to more than the file", 400);
+      if (n != 0 && std::memcmp(scratch_.data(), source_ + decoded, n) != 0) differs = true;
+      hash.update(scratch_.data(), n);
+      decoded += n;
+      at += part.size();
+      if (part.empty()) break;
+    }
+    if (decoded != cfg_.size) return violation("contentBytes decode to another size", 400);
+    bytes_received += decoded;
+    complete_item(differs, hash, 0);
+    body_len_ = fmt(body_, sizeof body_,
+                    "{\"@odata.context\":\"https://graph.microsoft.com/v1.0/$metadata#attachments/$entity\","
+                    "\"@odata.type\":\"%.*s\",\"id\":\"%s\",\"lastModifiedDateTime\":\"2024-01-01T00:00:00Z\","
+                    "\"name\":\"%.*s\",\"contentType\":\"%.*s\",\"size\":%llu,\"isInline\":false}",
+                    static_cast<int>(want_type.size()), want_type.data(), last_item_id,
+                    static_cast<int>(name.size() < 300 ? name.size() : 300), name.data(),
+                    static_cast<int>(content_type.size() < 100 ? content_type.size() : 100), content_type.data(),
+                    static_cast<unsigned long long>(cfg_.size));
+  }
+
+  // PUT {graph}/.../content: a drive file of at most 4 MiB in one request, the
+  // raw bytes, conflictBehavior named in the query (PROTOCOL.md D7).
+  void simple_put(const rangeup::request_view& req) {
+    ++content_puts;
+    if (cfg_.kind != sim_kind::drive) return violation("PUT .../content for a flavor without it", 405);
+    if (req.bearer_token != cfg_.token) return violation("PUT .../content without the bearer token", 401);
+    if (!cfg_.expect_single_url.empty() && req.url != cfg_.expect_single_url)
+      return violation("wrong PUT .../content URL", 400);
+    // Addressed by path, the service would replace by default: the client names the behaviour.
+    if (path_of(req.url).find(":/content") != std::string_view::npos &&
+        query_of(req.url).find("@microsoft.graph.conflictBehavior=") == std::string_view::npos)
+      return violation("PUT .../content by path without a conflictBehavior", 400);
+    if (header(req, "Content-Type") != "application/octet-stream") return violation("PUT .../content Content-Type", 400);
+    if (!header(req, "Content-Range").empty()) return violation("PUT .../content with a Content-Range", 400);
+    if (cfg_.size > max_simple_put) return violation("PUT .../content over 4 MiB", 413);
+    if (cfg_.size == 0 ? req.body != rangeup::body_kind::none : req.body != rangeup::body_kind::source_range)
+      return violation("PUT .../content body of the wrong kind", 400);
+    if (req.content_length() != cfg_.size || (cfg_.size != 0 && (req.range.first != 0 || req.range.total != cfg_.size)))
+      return violation("PUT .../content body is not the whole file", 400);
+    bool differs = false;
+    rangeup::quick_xor_hash hash;
+    if (cfg_.store_bytes) {
+      const receipt got = receive(req, 0, hash);
+      if (got == receipt::unreadable) return violation("PUT .../content body unreadable", 400);
+      differs = got == receipt::differs;
+    }
+    bytes_received += cfg_.size;
+    complete_item(differs, hash, 0);
+  }
+
+  // An item landed (differs: some byte of it is not the source's; hash: of
+  // its bytes as received; session 0 = one request).
+  void complete_item(bool differs, const rangeup::quick_xor_hash& hash, std::uint32_t session) {
+    differs ? ++items_corrupt : ++items_completed;
+    std::snprintf(last_item_id, sizeof last_item_id, "ITEM+%u-%u=", session, items_completed + items_corrupt);
     status_ = 201;
     if (attachment()) {
+      if (session == 0) return;  // the POST's caller writes the attachment JSON
       if (cfg_.kind == sim_kind::outlook)
         location_len_ = fmt(location_, sizeof location_,
                             "https://outlook.office.com/api/v2.0/Users('u@t')/Messages('AAMk=')/Attachments('%s')",
@@ -363,11 +662,7 @@ class sim_server {
       return;
     }
     last_item_hash[0] = '\0';
-    if (cfg_.store_bytes) {
-      rangeup::quick_xor_hash h;
-      h.update(s.bytes.data(), static_cast<std::size_t>(cfg_.size));
-      (void)h.finalize_base64(last_item_hash, sizeof last_item_hash);
-    }
+    if (cfg_.store_bytes) (void)hash.finalize_base64(last_item_hash, sizeof last_item_hash);
     if (cfg_.kind == sim_kind::drive)
       drive_item_body();
     else
@@ -428,6 +723,7 @@ class sim_server {
     out.response.status = status_;
     out.response.body = std::string_view(body_, len);
     out.response.body_truncated = f == fault::truncate_flagged && len != body_len_;
+    if (f == fault::no_location) location_len_ = 0;  // only an attachment session's final 201 has one
     out.response.location = std::string_view(location_, location_len_);
     out.response.retry_after = std::string_view(retry_after_, retry_after_len_);
     out.response.content_type = body_len_ ? "application/json" : "";
@@ -506,6 +802,8 @@ class sim_server {
   slot slots_[slot_count];
   std::uint32_t session_ids_ = 0;
   std::uint64_t age_ = 0;
+  std::vector<unsigned char> scratch_;    // a piece of a body being checked
+  std::vector<unsigned char> post_body_;  // a POST's JSON, base64 included
   std::vector<logged_request> log_;
   std::size_t log_size_ = 0;
 
@@ -563,6 +861,13 @@ class random_faults final : public fault_source {
     n_ = 0;
     for (fault f : kinds) kinds_[n_++] = f;
   }
+  // Leaves one kind out of the set (e.g. a fatal 507 in schedules that should finish).
+  void disable(fault kind) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < n_; ++i)
+      if (kinds_[i] != kind) kinds_[kept++] = kinds_[i];
+    n_ = kept;
+  }
   fault next(const rangeup::request_view& req, std::uint32_t) override {
     if (rng_.next() % 100 >= percent_) return fault::none;
     fault f = kinds_[rng_.next() % n_];
@@ -573,11 +878,11 @@ class random_faults final : public fault_source {
  private:
   rangeup::splitmix64 rng_;
   unsigned percent_;
-  fault kinds_[static_cast<int>(fault::count)] = {fault::status_500,  fault::status_503,   fault::status_429,
-                                                  fault::status_429_date, fault::drop_before, fault::drop_after,
-                                                  fault::timeout_after, fault::spurious_416, fault::session_gone,
-                                                  fault::truncate_body, fault::truncate_flagged};
-  std::size_t n_ = 11;
+  fault kinds_[static_cast<int>(fault::count)] = {
+      fault::status_500,   fault::status_503,   fault::status_429,    fault::status_429_date, fault::drop_before,
+      fault::drop_after,   fault::timeout_after, fault::spurious_416, fault::session_gone,    fault::truncate_body,
+      fault::truncate_flagged, fault::status_507, fault::no_location, fault::refused};
+  std::size_t n_ = 14;
 };
 
 // ---- the driver loop -------------------------------------------------------------

@@ -320,10 +320,16 @@ class upload_op {
     return state_->inner.slot();
   }
 
+  // Why a stopped upload ended: the stop's reason, unless a single request
+  // went out unanswered and may have created the item.
+  static std::error_code stopped(const state& st) noexcept {
+    return make_error_code(st.session.may_have_completed() ? errc::completion_unknown : st.stopping);
+  }
+
   template <class Self>
   void advance(Self& self) {
     state& st = *state_;
-    if (st.abandoned) return finish(self, make_error_code(st.stopping), upload_result{});
+    if (st.abandoned) return finish(self, stopped(st), upload_result{});
     const step next = st.session.next_step(steady_now());
     switch (next.what()) {
       case step::kind::send: {
@@ -345,8 +351,10 @@ class upload_op {
       case step::kind::done:
         return finish_done(self, *next.done());
       case step::kind::failed:
-        // The session's "cancelled" says less than why we stopped.
-        if (st.stopping != errc{}) return finish(self, make_error_code(st.stopping), upload_result{});
+        // The session's "cancelled" says less than why we stopped; its
+        // completion_unknown (a single request abandoned while out) says more.
+        if (st.stopping != errc{} && next.failed()->code != errc::completion_unknown)
+          return finish(self, stopped(st), upload_result{});
         if (st.options.outcome != nullptr) st.options.outcome->error = *next.failed();
         return finish(self, next.failed()->code, upload_result{});
     }

@@ -45,6 +45,7 @@
 #include "rangeup/beast/url.hpp"
 #include "rangeup/error.hpp"
 #include "rangeup/http.hpp"
+#include "rangeup/request_body.hpp"
 
 namespace rangeup::beast {
 
@@ -96,7 +97,7 @@ class basic_connection {
     progress_context_ = context;
   }
 
-  // Installs a pacer for source_range bodies, read in pieces of at most
+  // Installs a pacer for bodies that read the source, read in pieces of at most
   // `piece` bytes (fn null: unpaced).
   void set_pacer(send_pacer_fn fn, void* context, std::size_t piece) noexcept {
     pacer_fn_ = fn;
@@ -126,7 +127,8 @@ class basic_connection {
   }
 
   // Performs one request; completes with void(std::error_code, rangeup::response_view).
-  // Bytes of body_kind::source_range are read with source.read_at in pieces
+  // Bodies that read the source (source_range, base64_json) are read with
+  // rangeup::read_request_body in pieces
   // of at most options().send_buffer_size.
   template <class Source, class CompletionToken>
   auto async_perform(const request_view& request, Source& source, CompletionToken&& token) {
@@ -264,8 +266,7 @@ class basic_connection {
     if (auto ec = check_url(req.url, options_.allow_http, url_)) return ec;
     if (req.body != body_kind::none && (req.method == http_method::get || req.method == http_method::delete_))
       return errc::invalid_argument;
-    if (req.body == body_kind::source_range &&
-        (req.range.first > req.range.last || req.range.last >= source.size()))
+    if (req.reads_source() && (req.range.first > req.range.last || req.range.last >= source.size()))
       return errc::invalid_argument;
     if (has_line_break(req.bearer_token)) return errc::invalid_argument;
     // The transport owns these headers; a stray Authorization must never reach an uploadUrl.
@@ -393,9 +394,9 @@ class basic_connection {
       return {};
     }
     const std::size_t want = next_piece_size(req);
-    const auto got = source.read_at(req.range.first + sent_, send_buffer_.get(), want);
+    const auto got = read_request_body(req, source, sent_, send_buffer_.get(), want);
     if (!got) return got.error().category() == category() ? got.error() : make_error_code(errc::source_read_failed);
-    if (*got == 0 || *got > want) return errc::source_changed;  // the source ended before the range did
+    if (*got == 0 || *got > want) return errc::source_changed;  // the source ended before the body did
     body.data = send_buffer_.get();
     body.size = *got;
     sent_ += *got;
@@ -403,7 +404,7 @@ class basic_connection {
     return {};
   }
 
-  // The size of the next source_range piece.
+  // The size of the next piece of a body that reads the source.
   std::size_t next_piece_size(const request_view& req) const noexcept {
     const std::uint64_t left = req.content_length() - sent_;
     std::size_t want = left < send_size_ ? static_cast<std::size_t>(left) : send_size_;
@@ -411,10 +412,10 @@ class basic_connection {
     return want;
   }
 
-  // Asks the pacer about the next source_range piece; true (with pace_timer_
+  // Asks the pacer about the next piece of a body that reads the source; true (with pace_timer_
   // set) when it must wait.
   bool must_pace(const request_view& req) {
-    if (pacer_fn_ == nullptr || req.body != body_kind::source_range || sent_ >= req.content_length()) return false;
+    if (pacer_fn_ == nullptr || !req.reads_source() || sent_ >= req.content_length()) return false;
     const std::int64_t until = pacer_fn_(pacer_context_, next_piece_size(req));
     if (until <= steady_ms()) return false;
     pace_timer_.expires_at(std::chrono::steady_clock::time_point(std::chrono::milliseconds(until)));

@@ -29,6 +29,7 @@
 #include "rangeup/error.hpp"
 #include "rangeup/fixed_string.hpp"
 #include "rangeup/http.hpp"
+#include "rangeup/request_body.hpp"
 #include "rangeup/result.hpp"
 
 namespace rangeup {
@@ -96,6 +97,12 @@ inline errc map_curl_code(CURLcode c) noexcept {
     case CURLE_WEIRD_SERVER_REPLY:
       return errc::malformed_response;
     case CURLE_FILESIZE_EXCEEDED:
+    // libcurl caps response headers (100 KiB in 7.88) and reports a larger
+    // header as "Out of memory": the server's fault, never worth a retry.
+    case CURLE_OUT_OF_MEMORY:
+#if LIBCURL_VERSION_NUM >= 0x080600
+    case CURLE_TOO_LARGE:
+#endif
       return errc::response_too_large;
     case CURLE_ABORTED_BY_CALLBACK:
       return errc::cancelled;
@@ -134,26 +141,25 @@ class easy_exchange {
   // multi driver find its upload from a finished handle.
   void set_private(void* p) noexcept { private_ = p; }
 
-  // Sets the handle up for `request`, reading a source_range body from
-  // `source` (a type with size() and read_at(offset, char*, n) -> result<size_t>),
-  // which must stay alive until complete().
+  // Sets the handle up for `request`, reading a body that names the source
+  // (source_range, base64_json) from `source` (a type with size() and
+  // read_at(offset, char*, n) -> result<size_t>), which must stay alive until complete().
   template <class Source>
   std::error_code prepare(const request_view& request, Source& source) noexcept {
     reader_ = body_reader{};
-    if (request.body == body_kind::source_range) {
+    if (request.reads_source()) {
       if (request.range.first > request.range.last || request.range.last >= source.size())
         return fail(errc::invalid_argument, "request range lies outside the source");
       reader_.source = &source;
       reader_.read = &read_source<Source>;
-      reader_.base = request.range.first;
     }
     return setup(request);
   }
 
-  // For requests without a source_range body (create, status, commit, delete).
+  // For requests whose body does not read the source (create, status, commit, delete).
   std::error_code prepare(const request_view& request) noexcept {
     reader_ = body_reader{};
-    if (request.body == body_kind::source_range) return fail(errc::invalid_argument, "no source for a range body");
+    if (request.reads_source()) return fail(errc::invalid_argument, "no source for a range body");
     return setup(request);
   }
 
@@ -219,10 +225,9 @@ class easy_exchange {
 
  private:
   struct body_reader {
-    std::string_view text;  // body_kind::text
-    void* source = nullptr;  // body_kind::source_range
-    result<std::size_t> (*read)(void*, std::uint64_t, char*, std::size_t) noexcept = nullptr;
-    std::uint64_t base = 0;
+    request_view request;    // a copy of the views: the body's parts
+    void* source = nullptr;  // bodies that read the source
+    result<std::size_t> (*read)(const request_view&, void*, std::uint64_t, char*, std::size_t) noexcept = nullptr;
     std::uint64_t length = 0;
     std::uint64_t pos = 0;
     std::error_code error;
@@ -231,8 +236,9 @@ class easy_exchange {
   };
 
   template <class Source>
-  static result<std::size_t> read_source(void* s, std::uint64_t offset, char* out, std::size_t n) noexcept {
-    return static_cast<Source*>(s)->read_at(offset, out, n);
+  static result<std::size_t> read_source(const request_view& r, void* s, std::uint64_t at, char* out,
+                                         std::size_t n) noexcept {
+    return read_request_body(r, *static_cast<Source*>(s), at, out, n);
   }
 
   static std::size_t on_read(char* buffer, std::size_t size, std::size_t nitems, void* userdata) noexcept {
@@ -242,7 +248,7 @@ class easy_exchange {
     if (left < want) want = static_cast<std::size_t>(left);
     if (want == 0) return 0;
     if (r.source == nullptr) {
-      std::memcpy(buffer, r.text.data() + r.pos, want);
+      std::memcpy(buffer, r.request.text.data() + r.pos, want);
       r.pos += want;
       return want;
     }
@@ -250,7 +256,7 @@ class easy_exchange {
       want = r.gate(r.gate_ctx, want);
       if (want == 0) return CURL_READFUNC_PAUSE;
     }
-    const result<std::size_t> got = r.read(r.source, r.base + r.pos, buffer, want);
+    const result<std::size_t> got = r.read(r.request, r.source, r.pos, buffer, want);
     if (!got) {
       r.error = got.error();
       return CURL_READFUNC_ABORT;
@@ -362,8 +368,8 @@ class easy_exchange {
     }
 
     reader_.length = req.content_length();
-    if (req.body == body_kind::text) reader_.text = req.text;
-    if (req.body == body_kind::source_range) {
+    reader_.request = req;
+    if (req.reads_source()) {
       reader_.gate = gate_fn_;
       reader_.gate_ctx = gate_ctx_;
     }
@@ -450,7 +456,7 @@ class easy_exchange {
       // Deliberately no CURLOPT_SEEKFUNCTION: without it libcurl cannot
       // silently resend a body on a fresh connection when a reused one closes
       // without an answer (CURLE_SEND_FAIL_REWIND instead). The session decides
-      // about resending a range (it may have landed: DESIGN.md §1.4, 416).
+      // about resending a range (it may have landed: docs/PROTOCOL.md E3).
     }
 
     body_size_ = 0;

@@ -213,12 +213,12 @@ class upload_run {
 
   action next() noexcept {
     if (finished_) return action{};
-    if (stop_now_ != errc{}) return finish(make_error_code(stop_now_));
+    if (stop_now_ != errc{}) return finish(stopped(stop_now_));
     if (st_.stopping_ == errc{}) {
       const errc why = st_.stop_reason();
-      if (why != errc{} && !stop(why)) return finish(make_error_code(why));
+      if (why != errc{} && !stop(why)) return finish(stopped(why));
     } else if (++steps_after_stop_ > 4 || steady_ms() - st_.stop_started_ > options_.delete_timeout_ms) {
-      return finish(make_error_code(st_.stopping_));  // the DELETE did not go through: give up on it
+      return finish(stopped(st_.stopping_));  // the DELETE did not go through: give up on it
     }
 
     const step s = session_.next_step(st_.now());
@@ -228,9 +228,11 @@ class upload_run {
         return finish(check_integrity());
       case step::kind::failed:
         out_.error = *s.failed();
-        if (st_.stopping_ != errc{}) {  // the session's "cancelled" says less than why we stopped
+        // The session's "cancelled" says less than why we stopped; its
+        // completion_unknown (a single request abandoned while out) says more.
+        if (st_.stopping_ != errc{} && out_.error.code != errc::completion_unknown) {
           out_.error = failure{};
-          return finish(make_error_code(st_.stopping_));
+          return finish(stopped(st_.stopping_));
         }
         return finish(out_.error.code);
       case step::kind::wait: {
@@ -281,6 +283,12 @@ class upload_run {
     if (!options_.delete_on_cancel) return false;
     session_.cancel();
     return true;
+  }
+
+  // Why a stopped upload ended: the stop's reason, unless a single request
+  // went out unanswered and may have created the item.
+  std::error_code stopped(errc why) const noexcept {
+    return make_error_code(session_.may_have_completed() ? errc::completion_unknown : why);
   }
 
   std::error_code check_integrity() noexcept {
