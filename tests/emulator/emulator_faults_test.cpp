@@ -25,7 +25,7 @@ std::string next_range(const std::string& url) {
 
 TEST_CASE("fault plan: 500, 503/429 with Retry-After, drop, lost, 404, slow, 416") {
   emulator_process emu({"--faults", "500@1,503@2,429@3:2,drop@5,lost@6,404@8,slow@9,416@10", "--retry-after", "2",
-                        "--slow-ms", "300"});
+                        "--slow-ms", "300", "--allow-small-sessions"});
   REQUIRE(emu.started());
   const std::string data = make_data(4000);
   const auto chunk = [&](std::size_t i) { return data.substr(i * 1000, 1000); };
@@ -75,7 +75,8 @@ TEST_CASE("fault plan: 500, 503/429 with Retry-After, drop, lost, 404, slow, 416
 
 TEST_CASE("fault rate: seeded, deterministic, only the configured kinds") {
   const auto run = [](const char* seed) {
-    emulator_process emu({"--fault-rate", "0.5", "--seed", seed, "--fault-kinds", "500,429", "--retry-after", "0"});
+    emulator_process emu({"--fault-rate", "0.5", "--seed", seed, "--fault-kinds", "500,429", "--retry-after", "0",
+                          "--allow-small-sessions"});
     REQUIRE(emu.started());
     const std::string data = make_data(20 * 100);
     const std::string url = upload_url_of(create_session(emu.base(), message_path, attachment(data.size())));
@@ -104,4 +105,94 @@ TEST_CASE("fault plan syntax errors are rejected at startup") {
     CHECK_FALSE(emu.started());
     CHECK(emu.wait_exit(3000) == 2);
   }
+}
+
+TEST_CASE("507 and 501: nothing stored; any later request on that session or target is retry_after_fatal") {
+  emulator_process emu({"--faults", "507@1,501@2"});
+  REQUIRE(emu.started());
+  const std::string data = make_data(3000000);
+  const std::string url = upload_url_of(create_session(emu.base(), message_path, attachment(data.size())));
+  const auto r507 = put_range(url, data, 0, data.size());  // #1
+  CHECK(r507.status == 507);
+  CHECK(r507.body == R"({"error":{"code":"quotaLimitReached","message":"Insufficient Storage"}})");
+  const std::string attachments = "/v1.0/me/messages/M/attachments";
+  const json small = {{"@odata.type", "#microsoft.graph.fileAttachment"}, {"name", "s"}, {"contentBytes", base64("abc")}};
+  const auto r501 = create_session(emu.base(), attachments, small);  // #2
+  CHECK(r501.status == 501);
+  CHECK(json::parse(r501.body)["error"]["code"] == "notSupported");
+  auto report = get_report(emu.base());
+  CHECK(report["files"].empty());
+  CHECK(report["violations"].empty());
+  CHECK(report["counters"]["faults_injected"] == 2);
+
+  // A client that retries anyway: recorded (the requests themselves are served).
+  CHECK(next_range(url) == "0");
+  CHECK(put_range(url, data, 0, data.size()).status == 201);
+  CHECK(create_session(emu.base(), attachments, small).status == 201);
+  CHECK(create_session(emu.base(), "/v1.0/me/messages/OTHER/attachments", small).status == 201);  // another target: fine
+  report = get_report(emu.base());
+  CHECK(has_violation(report, "retry_after_fatal"));
+  CHECK(report["violations"].size() == 3);  // status GET, PUT, POST
+}
+
+TEST_CASE("faults on single requests share the numbering with session PUTs") {
+  emulator_process emu({"--faults", "drop@1,lost@2,500@3,503@4,429@5,slow@6,404@7,416@8,lost@10", "--retry-after", "3",
+                        "--slow-ms", "300"});
+  REQUIRE(emu.started());
+  const std::string attachments = "/v1.0/me/events/E/attachments";
+  const auto post = [&](const std::string& name) {
+    return create_session(emu.base(), attachments,
+                          {{"@odata.type", "#microsoft.graph.fileAttachment"}, {"name", name}, {"contentBytes", base64(name)}});
+  };
+  const std::string drive = emu.base() + "/v1.0/me/drive/root:/f.txt:/content";
+  const std::vector<std::string> auth = {"Authorization: Bearer t"};
+  const auto files = [&] { return get_report(emu.base())["files"].size(); };
+
+  CHECK(post("dropped").status == 0);  // #1: nothing stored, no answer
+  CHECK(files() == 0);
+  CHECK(post("lost").status == 0);  // #2: stored, no answer
+  CHECK(files() == 1);
+  CHECK(put_body(drive, "x", auth).status == 500);  // #3
+  const auto r503 = put_body(drive, "x", auth);      // #4
+  CHECK(r503.status == 503);
+  CHECK(r503.header("retry-after") == "3");
+  const std::string url = upload_url_of(create_session(emu.base(), message_path, attachment(3000000)));
+  CHECK(put_range(url, "abc", 0, 3000000).status == 429);  // #5: a session PUT in the same sequence
+  const auto slow = post("slow");                          // #6
+  CHECK(slow.status == 201);
+  CHECK(slow.seconds >= 0.28);
+  CHECK(post("gone").status == 404);             // #7: nothing stored
+  CHECK(put_body(drive, "x", auth).status == 500);  // #8: 416 has no meaning here, acts as 500
+  CHECK(files() == 2);
+  CHECK(put_body(drive, "first", auth).status == 201);  // #9
+  CHECK(put_body(drive, "second", auth).status == 0);   // #10: lost, stored (replaced)
+  const auto item = send("GET", emu.base() + "/v1.0/me/drive/root:/f.txt", auth);
+  CHECK(json::parse(item.body)["size"] == 6);
+
+  const auto report = get_report(emu.base());
+  CHECK(report["files"].size() == 4);
+  CHECK(report["counters"]["faults_injected"] == 9);
+  CHECK(report["counters"]["attachment_posts"] == 4);
+  CHECK(report["counters"]["simple_puts"] == 5);
+  CHECK(report["counters"]["puts"] == 1);
+  CHECK(report["violations"].empty());
+}
+
+TEST_CASE("--no-location: the final 201 of attachment sessions carries no Location; the file is there") {
+  emulator_process emu({"--no-location"});
+  REQUIRE(emu.started());
+  const std::string data = make_data(3000000, 4);
+  const std::string url = upload_url_of(create_session(emu.base(), message_path, attachment(data.size())));
+  const auto done = put_range(url, data, 0, data.size());
+  CHECK(done.status == 201);
+  CHECK(done.header("location").empty());
+  const auto todo = create_session(emu.base(), "/v1.0/me/todo/lists/L/tasks/T/attachments/createUploadSession",
+                                   {{"attachmentInfo", {{"attachmentType", "file"}, {"name", "t"}, {"size", 3}}}});
+  const auto todo_done = put_range(upload_url_of(todo) + "/content", "abc", 0, 3, {"Authorization: Bearer t"});
+  CHECK(todo_done.status == 201);
+  CHECK(todo_done.header("location").empty());
+  const auto report = get_report(emu.base());
+  REQUIRE(report["files"].size() == 2);
+  CHECK(report["files"][0]["sha256"] == sha256_hex(data));
+  CHECK(report["violations"].empty());
 }

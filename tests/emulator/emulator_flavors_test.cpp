@@ -21,12 +21,15 @@ json find_file(const json& report, const std::string& id) {
   return json();
 }
 
+// The id in Outlook's ".../Attachments('ID')" or To Do's ".../Attachments/ID".
 std::string attachment_id(const std::string& location) {
-  const auto at = location.find("Attachments('");
-  if (at == std::string::npos) return "";
-  const auto start = at + 13;
-  return location.substr(start, location.find("')", start) - start);
+  if (const auto at = location.find("Attachments('"); at != std::string::npos)
+    return location.substr(at + 13, location.find("')", at + 13) - at - 13);
+  const auto at = location.find("/Attachments/");
+  return at == std::string::npos ? "" : location.substr(at + 13);
 }
+
+const std::string bearer = "Authorization: Bearer test-token";
 
 json attachment(const char* key_name, const std::string& name, std::size_t size) {
   return {{key_name, {{"attachmentType", "file"}, {"name", name}, {"size", size}, {"contentType", "application/octet-stream"}}}};
@@ -85,8 +88,8 @@ TEST_CASE("outlook quirks are seeded: PascalCase keys on some sessions, camelCas
   int pascal = 0, camel = 0;
   for (int i = 0; i < 12; ++i) {
     const auto created = create_session(emu.base(), "/v1.0/me/messages/M/attachments/createUploadSession",
-                                        attachment("AttachmentItem", "a", 10));
-    const auto r = put_range(upload_url_of(created), "12345", 0, 10);
+                                        attachment("AttachmentItem", "a", 3000000));
+    const auto r = put_range(upload_url_of(created), "12345", 0, 3000000);
     REQUIRE(r.status == 200);
     const auto j = body_of(r);
     pascal += j.contains("NextExpectedRanges") && j["NextExpectedRanges"] == json::array({"5"});
@@ -97,7 +100,7 @@ TEST_CASE("outlook quirks are seeded: PascalCase keys on some sessions, camelCas
   CHECK(pascal + camel == 12);
 }
 
-TEST_CASE("to do task attachments: attachmentInfo, 25 MiB cap, 200 then 201") {
+TEST_CASE("to do task attachments: attachmentInfo, 25 MiB cap, Graph uploadUrl, PUT .../content with bearer, 200 then 201") {
   emulator_process emu;
   REQUIRE(emu.started());
   const std::string path = "/v1.0/me/todo/lists/L1/tasks/T1/attachments/createUploadSession";
@@ -106,14 +109,67 @@ TEST_CASE("to do task attachments: attachmentInfo, 25 MiB cap, 200 then 201") {
   const std::string data = make_data(5 * 1024 * 1024, 7);
   const auto created = create_session(emu.base(), path, attachment("attachmentInfo", "notes.txt", data.size()));
   REQUIRE(created.status == 201);
-  const auto responses = upload_all(upload_url_of(created), data, 4 * 1024 * 1024);
-  CHECK(responses[0].status == 200);
-  CHECK(body_of(responses[0])["nextExpectedRanges"] == json::array({"4194304"}));
-  CHECK(responses[1].status == 201);
-  const auto file = find_file(get_report(emu.base()), attachment_id(responses[1].header("location")));
+  // PROTOCOL.md T1: a plain Graph URL under the create's version and user, no token.
+  const std::string url = upload_url_of(created);
+  CHECK(url.find(emu.base() + "/v1.0/me/todo/lists/L1/tasks/T1/attachmentSessions/") == 0);
+  CHECK(url.find('?') == std::string::npos);
+  // T2: fragments of at most 4 000 000 bytes to {uploadUrl}/content with the bearer.
+  const auto first = put_range(url + "/content", data.substr(0, 4000000), 0, data.size(), {bearer});
+  CHECK(first.status == 200);
+  CHECK(body_of(first)["NextExpectedRanges"] == json::array({"4000000"}));  // T3: PascalCase
+  CHECK(!body_of(first)["ExpirationDateTime"].is_null());
+  const auto last = put_range(url + "/content", data.substr(4000000), 4000000, data.size(), {bearer});
+  CHECK(last.status == 201);
+  const std::string location = last.header("location");
+  CHECK(location.find(emu.base() + "/v1.0/me/todo/lists/L1/tasks/T1/Attachments/") == 0);  // slash form
+  const auto report = get_report(emu.base());
+  const auto file = find_file(report, attachment_id(location));
   REQUIRE(file.is_object());
   CHECK(file["flavor"] == "todo");
+  CHECK(file["via"] == "session");
   CHECK(file["sha256"] == sha256_hex(data));
+  CHECK(report["violations"].size() == 2);  // only the two refused creates
+}
+
+TEST_CASE("to do: /users/{id} and /beta are kept in the uploadUrl; the bearer is required on /content, GET and DELETE") {
+  emulator_process emu({"--token", "tk"});
+  REQUIRE(emu.started());
+  const auto created = create_session(emu.base(), "/beta/users/u%401/todo/lists/L%3D/tasks/T2/attachments/createUploadSession",
+                                      attachment("attachmentInfo", "n", 20), "tk");
+  REQUIRE(created.status == 201);
+  const std::string url = upload_url_of(created);
+  CHECK(url.find(emu.base() + "/beta/users/u@1/todo/lists/L=/tasks/T2/attachmentSessions/") == 0);
+  const std::string data = make_data(20, 3);
+  const auto ok = std::vector<std::string>{"Authorization: Bearer tk"};
+
+  const auto missing = put_range(url + "/content", data.substr(0, 10), 0, 20);
+  CHECK(missing.status == 401);
+  CHECK(body_of(missing)["error"]["code"] == "InvalidAuthenticationToken");
+  CHECK(put_range(url + "/content", data.substr(0, 10), 0, 20, {"Authorization: Bearer wrong"}).status == 401);
+  CHECK(send("GET", url).status == 401);
+  CHECK(send("DELETE", url).status == 401);
+  // A PUT to the uploadUrl itself is not where To Do takes bytes.
+  CHECK(put_range(url, data.substr(0, 10), 0, 20, ok).status == 405);
+  auto report = get_report(emu.base());
+  CHECK(has_violation(report, "todo_missing_bearer"));
+  CHECK(has_violation(report, "todo_put_without_content"));
+  CHECK(report["violations"].size() == 5);
+
+  // Nothing above moved the session; with the bearer everything works.
+  CHECK(put_range(url + "/content", data.substr(0, 10), 0, 20, ok).status == 200);
+  const auto status = send("GET", url, ok);
+  CHECK(status.status == 200);
+  CHECK(body_of(status)["NextExpectedRanges"] == json::array({"10"}));
+  // An altered uploadUrl (another task) is no session.
+  std::string other = url;
+  other.replace(other.find("/T2/"), 4, "/T3/");
+  CHECK(put_range(other + "/content", data.substr(10), 10, 20, ok).status == 404);
+  const auto last = put_range(url + "/content", data.substr(10), 10, 20, ok);
+  CHECK(last.status == 201);
+  CHECK(last.header("location").find(emu.base() + "/beta/users/u@1/todo/lists/L=/tasks/T2/Attachments/") == 0);
+  report = get_report(emu.base());
+  REQUIRE(report["files"].size() == 1);
+  CHECK(report["files"][0]["sha256"] == sha256_hex(data));
 }
 
 TEST_CASE("driveItem: 202 open ranges, driveItem JSON with quickXorHash, conflicts fail/rename/replace") {
@@ -225,9 +281,39 @@ TEST_CASE("printDocument: closed ranges, tempauthtoken, 202 then 201") {
   CHECK(report["files"][0]["sha256"] == sha256_hex(data));
 }
 
+TEST_CASE("printDocument: /print/shares route; contentType is required") {
+  emulator_process emu;
+  REQUIRE(emu.started());
+  const auto props = [](const char* content_type) {
+    json p = {{"documentName", "doc.pdf"}, {"size", 100}};
+    if (content_type) p["contentType"] = content_type;
+    return json{{"properties", p}};
+  };
+  const std::string shares = "/v1.0/print/shares/S1/jobs/J1/documents/D1/createUploadSession";
+  const auto created = create_session(emu.base(), shares, props("application/pdf"));
+  REQUIRE(created.status == 200);
+  const std::string data = make_data(100, 17);
+  const auto done = put_range(upload_url_of(created), data, 0, 100);
+  CHECK(done.status == 201);
+  CHECK(body_of(done)["id"] == "D1");
+  CHECK(body_of(done)["contentType"] == "application/pdf");
+  auto report = get_report(emu.base());
+  REQUIRE(report["files"].size() == 1);
+  CHECK(report["files"][0]["contentType"] == "application/pdf");
+  CHECK(report["violations"].empty());
+
+  // PROTOCOL.md P1: without (or with an empty) contentType the create is refused.
+  const auto missing = create_session(emu.base(), "/v1.0/print/printers/P/jobs/J/documents/D/createUploadSession", props(nullptr));
+  CHECK(missing.status == 400);
+  CHECK(create_session(emu.base(), shares, props("")).status == 400);
+  report = get_report(emu.base());
+  CHECK(has_violation(report, "print_content_type_missing"));
+  CHECK(report["counters"]["creates"] == 1);
+}
+
 TEST_CASE("GET status for every flavor, DELETE cancels, --outlook-status 0 gives 405 for Outlook only") {
   for (const bool outlook_status : {true, false}) {
-    emulator_process emu({"--outlook-status", outlook_status ? "1" : "0"});
+    emulator_process emu({"--outlook-status", outlook_status ? "1" : "0", "--allow-small-sessions"});
     REQUIRE(emu.started());
     struct flavor_case {
       std::string path;
@@ -249,10 +335,13 @@ TEST_CASE("GET status for every flavor, DELETE cancels, --outlook-status 0 gives
     for (const auto& c : cases) {
       CAPTURE(c.path);
       CAPTURE(outlook_status);
+      const bool todo = c.path.find("/todo/") != std::string::npos;
+      const std::vector<std::string> auth = todo ? std::vector<std::string>{bearer} : std::vector<std::string>{};
       const std::string url = upload_url_of(create_session(emu.base(), c.path, c.body));
+      const std::string put_url = todo ? url + "/content" : url;
       const std::string data = make_data(2 * c.first);
-      REQUIRE(put_range(url, data.substr(0, c.first), 0, data.size()).status / 100 == 2);
-      const auto status = send("GET", url);
+      REQUIRE(put_range(put_url, data.substr(0, c.first), 0, data.size(), auth).status / 100 == 2);
+      const auto status = send("GET", url, auth);
       if (c.outlook && !outlook_status) {
         CHECK(status.status == 405);
       } else {
@@ -260,9 +349,9 @@ TEST_CASE("GET status for every flavor, DELETE cancels, --outlook-status 0 gives
         const auto j = body_of(status);
         CHECK(key(j, "nextExpectedRanges", "NextExpectedRanges") == json::array({c.expected_range}));
       }
-      CHECK(send("DELETE", url).status == 204);
-      CHECK(send("GET", url).status == 404);
-      CHECK(put_range(url, data.substr(c.first), c.first, data.size()).status == 404);
+      CHECK(send("DELETE", url, auth).status == 204);
+      CHECK(send("GET", url, auth).status == 404);
+      CHECK(put_range(put_url, data.substr(c.first), c.first, data.size(), auth).status == 404);
     }
   }
 }
@@ -271,7 +360,7 @@ TEST_CASE("create needs a bearer token; --token accepts exactly that token") {
   emulator_process emu({"--token", "s3cret"});
   REQUIRE(emu.started());
   const std::string path = "/v1.0/me/messages/M/attachments/createUploadSession";
-  const auto body = attachment("AttachmentItem", "a", 5);
+  const auto body = attachment("AttachmentItem", "a", 3000000);
   const auto missing = create_session(emu.base(), path, body, "");
   CHECK(missing.status == 401);
   CHECK(body_of(missing)["error"]["code"] == "InvalidAuthenticationToken");

@@ -44,7 +44,7 @@ long long parse_time(const std::string& iso) {
 }  // namespace
 
 TEST_CASE("strict uploadUrl rules: each violation gets its status and is recorded") {
-  emulator_process emu;
+  emulator_process emu({"--allow-small-sessions"});
   REQUIRE(emu.started());
   const std::string data = make_data(3000);
   const std::string url = new_message_session(emu.base(), data.size());
@@ -87,7 +87,7 @@ TEST_CASE("flavor limits: Outlook 4 MiB cap, drive quantum and 60 MiB cap, size 
   const std::size_t four_mib = 4 * 1024 * 1024;
   const std::string url = new_message_session(emu.base(), 10 * 1024 * 1024);
   CHECK(put_range(url, make_data(four_mib + 1), 0, 10 * 1024 * 1024).status == 413);
-  CHECK(put_range(url, make_data(four_mib), 0, 10 * 1024 * 1024).status == 200);
+  CHECK(put_range(url, make_data(four_mib), 0, 10 * 1024 * 1024).status == 200);  // > 4 000 000: recorded, taken
 
   const std::string drive = new_drive_session(emu.base(), "q.bin");
   CHECK(put_range(drive, make_data(327680 + 1), 0, 2000000).status == 400);  // off the 320 KiB quantum
@@ -119,7 +119,7 @@ TEST_CASE("flavor limits: Outlook 4 MiB cap, drive quantum and 60 MiB cap, size 
 }
 
 TEST_CASE("sessions expire after --session-ttl; each fragment extends the expiry") {
-  emulator_process emu({"--session-ttl", "2"});
+  emulator_process emu({"--session-ttl", "2", "--allow-small-sessions"});
   REQUIRE(emu.started());
   const auto created = create_session(emu.base(), "/v1.0/me/messages/M/attachments/createUploadSession",
                                       {{"AttachmentItem", {{"attachmentType", "file"}, {"name", "f"}, {"size", 100}}}});
@@ -142,4 +142,60 @@ TEST_CASE("sessions expire after --session-ttl; each fragment extends the expiry
   const auto report = get_report(emu.base());
   CHECK(has_violation(report, "session_expired"));
   CHECK(has_violation(report, "unknown_session"));
+}
+
+TEST_CASE("Outlook sessions under 3 000 000 bytes: 400 under 2 097 152, a recorded violation above; --allow-small-sessions") {
+  const std::string path = "/v1.0/me/messages/M/attachments/createUploadSession";
+  const auto attachment = [](std::uint64_t size) {
+    return json{{"AttachmentItem", {{"attachmentType", "file"}, {"name", "f"}, {"size", size}}}};
+  };
+  {
+    emulator_process emu;
+    REQUIRE(emu.started());
+    const auto small = create_session(emu.base(), path, attachment(2097151));
+    CHECK(small.status == 400);
+    CHECK(json::parse(small.body)["error"]["code"] == "ErrorAttachmentSizeShouldNotBeLessThanMinimumSize");
+    CHECK(get_report(emu.base())["violations"].size() == 1);
+    CHECK(has_violation(get_report(emu.base()), "attachment_session_too_small"));
+    CHECK(create_session(emu.base(), path, attachment(2097152)).status == 201);  // taken, but recorded
+    CHECK(get_report(emu.base())["violations"].size() == 2);
+    CHECK(create_session(emu.base(), path, attachment(3000000)).status == 201);
+    CHECK(create_session(emu.base(), "/v1.0/me/events/E/attachments/createUploadSession", attachment(5)).status == 400);
+    // To Do has no minimum (PROTOCOL.md T1).
+    CHECK(create_session(emu.base(), "/v1.0/me/todo/lists/L/tasks/T/attachments/createUploadSession",
+                         {{"attachmentInfo", {{"attachmentType", "file"}, {"name", "f"}, {"size", 5}}}})
+              .status == 201);
+    const auto report = get_report(emu.base());
+    CHECK(report["violations"].size() == 3);
+    CHECK(report["counters"]["creates"] == 3);
+  }
+  {
+    emulator_process emu({"--allow-small-sessions"});
+    REQUIRE(emu.started());
+    CHECK(create_session(emu.base(), path, attachment(5)).status == 201);
+    CHECK(create_session(emu.base(), path, attachment(2500000)).status == 201);
+    CHECK(get_report(emu.base())["violations"].empty());
+  }
+}
+
+TEST_CASE("Outlook and To Do fragments over 4 000 000 bytes are recorded (and taken up to 4 MiB)") {
+  emulator_process emu;
+  REQUIRE(emu.started());
+  const std::uint64_t total = 9000000;
+  const std::string url = new_message_session(emu.base(), total);
+  const auto r = put_range(url, make_data(4000001), 0, total);
+  CHECK(r.status == 200);
+  auto report = get_report(emu.base());
+  CHECK(has_violation(report, "fragment_too_large"));
+  CHECK(report["violations"].size() == 1);
+  CHECK(put_range(url, make_data(4000000), 4000001, total).status == 200);  // exactly 4 000 000: fine
+  CHECK(get_report(emu.base())["violations"].size() == 1);
+
+  const auto todo = create_session(emu.base(), "/v1.0/me/todo/lists/L/tasks/T/attachments/createUploadSession",
+                                   {{"attachmentInfo", {{"attachmentType", "file"}, {"name", "f"}, {"size", total}}}});
+  const std::string todo_content = upload_url_of(todo) + "/content";
+  CHECK(put_range(todo_content, make_data(4194304), 0, total, {"Authorization: Bearer t"}).status == 200);
+  CHECK(put_range(todo_content, make_data(4194305), 4194304, total, {"Authorization: Bearer t"}).status == 413);
+  report = get_report(emu.base());
+  CHECK(report["violations"].size() == 3);
 }

@@ -60,7 +60,10 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
   }
 
  private:
-  enum class mode { simple, upload, sink, drain, drop };
+  // simple: a small JSON body read whole; upload: streamed to a file (session
+  // fragment, drive PUT .../content); post: an attachment POST read whole up
+  // to its ticket's cap; sink/drain/drop: read and discarded.
+  enum class mode { simple, upload, post, sink, drain, drop };
 
   beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
 
@@ -99,24 +102,44 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
     route_ = classify(head_.target);
     small_body_.clear();
     body_bytes_ = 0;
-    if (route_.kind == route::upload && head_.method == "PUT") {
-      auto d = svc_.begin_put(head_, route_);
-      if (d.drop_now) {
-        mode_ = mode::drop;
-        return continue_then_read_body();
-      }
-      if (!d.ticket) return reject(std::move(d.rejection));
-      ticket_ = std::move(d.ticket);
-      fd_ = ::open(ticket_->path.c_str(), O_WRONLY | O_CLOEXEC);
-      if (fd_ < 0) {
-        svc_.abort_put(*ticket_);
-        ticket_.reset();
-        return reject(reply{500, {}, "{\"error\":{\"code\":\"generalException\",\"message\":\"store failed\"}}"});
-      }
-      mode_ = mode::upload;
-    } else {
-      mode_ = route_.kind == route::sink && head_.method == "PUT" ? mode::sink : mode::simple;
+    if (is_upload_request(route_, head_.method)) return take(svc_.begin_upload(head_, route_, wake_me()));
+    mode_ = route_.kind == route::sink && head_.method == "PUT" ? mode::sink : mode::simple;
+    continue_then_read_body();
+  }
+
+  // Wakes this connection on its own strand, from whichever thread applied
+  // the held request this one waits for (fault "hold").
+  waker wake_me() {
+    return [self = this->shared_from_this()] {
+      asio::post(self->stream_.get_executor(),
+                 [self] { self->take(self->svc_.resume_upload(self->head_, self->route_, self->number_, self->wake_me())); });
+    };
+  }
+
+  // The service's decision on an upload request's head.
+  void take(put_decision d) {
+    if (d.waits) {  // no deadline while the held request's --slow-ms runs
+      number_ = d.number;
+      lowest().expires_never();
+      return;
     }
+    if (d.drop_now) {
+      mode_ = mode::drop;
+      return continue_then_read_body();
+    }
+    if (!d.ticket) return reject(std::move(d.rejection));
+    ticket_ = std::move(d.ticket);
+    if (ticket_->in_memory()) {
+      mode_ = mode::post;
+      return continue_then_read_body();
+    }
+    fd_ = ::open(ticket_->path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) {
+      svc_.abort_put(*ticket_);
+      ticket_.reset();
+      return reject(reply{500, {}, "{\"error\":{\"code\":\"generalException\",\"message\":\"store failed\"}}"});
+    }
+    mode_ = mode::upload;
     continue_then_read_body();
   }
 
@@ -159,6 +182,15 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
     const std::size_t got = chunk_.size() - parser_->get().body().size;
     if (mode_ == mode::upload) {
       if (body_bytes_ + got > ticket_->length || !write_all(got)) return fail();
+    } else if (mode_ == mode::post) {
+      if (small_body_.size() + got > ticket_->length) {  // chunked, past the cap
+        pending_ = svc_.body_too_large(*ticket_);
+        svc_.abort_put(*ticket_);  // ends a hold
+        ticket_.reset();
+        mode_ = mode::drain;
+      } else {
+        small_body_.append(chunk_.data(), got);
+      }
     } else if (mode_ == mode::simple) {
       if (small_body_.size() + got > small_body_limit) {
         mode_ = mode::drain;
@@ -182,11 +214,16 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
   }
 
   void on_body_done() {
+    if ((mode_ == mode::upload || mode_ == mode::post) && ticket_->held) return hold();
     reply rep;
     switch (mode_) {
       case mode::upload:
         close_file();
         rep = svc_.finish_put(*ticket_);
+        ticket_.reset();
+        break;
+      case mode::post:
+        rep = svc_.finish_post(*ticket_, small_body_);
         ticket_.reset();
         break;
       case mode::sink: rep = svc_.finish_sink(body_bytes_); break;
@@ -204,6 +241,20 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
     timer_.expires_after(std::chrono::milliseconds(rep.delay_ms));
     timer_.async_wait([self = this->shared_from_this(), rep = std::move(rep)](beast::error_code) mutable {
       self->write(std::move(rep));
+    });
+  }
+
+  // Fault "hold": the request is read whole; it takes effect after --slow-ms
+  // even when its client is gone by then (PROTOCOL.md E8: a request from a
+  // dead process can still complete the upload), then it is answered.
+  void hold() {
+    close_file();
+    lowest().expires_never();
+    timer_.expires_after(std::chrono::milliseconds(svc_.hold_ms()));
+    timer_.async_wait([self = this->shared_from_this()](beast::error_code) {
+      auto rep = self->svc_.apply_held(*self->ticket_, self->head_, self->route_, self->small_body_);
+      self->ticket_.reset();
+      self->send(std::move(rep));
     });
   }
 
@@ -280,6 +331,7 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
   std::string small_body_;
   std::uint64_t body_bytes_ = 0;
   std::optional<put_ticket> ticket_;
+  upload_number number_;  // of a request waiting for a held one
   int fd_ = -1;
   reply pending_;
 };

@@ -1,5 +1,5 @@
 // createUploadSession for every flavor: authorization, body validation, and
-// the uploadSession each flavor answers with (DESIGN.md §1).
+// the uploadSession each flavor answers with (docs/PROTOCOL.md O1, T1, D1, P1).
 
 #include <cstdio>
 
@@ -25,6 +25,11 @@ std::string string_member(const json::value& v, std::initializer_list<const char
   return m && m->is_string() ? std::string(m->as_string()) : std::string();
 }
 
+bool bool_member(const json::value& v, std::initializer_list<const char*> names) {
+  const auto* m = member(v, names);
+  return m && m->is_bool() && m->as_bool();
+}
+
 // A positive integer size, or 0 when absent or not an integer.
 std::uint64_t size_member(const json::value& v, std::initializer_list<const char*> names) {
   const auto* m = member(v, names);
@@ -42,6 +47,12 @@ std::string drive_key(const std::string& parent_key, const std::string& name) {
 }
 
 std::string service::upload_url(const session& s) const {
+  // PROTOCOL.md T1: To Do's uploadUrl is a plain Graph URL without a token,
+  // under the version and user the create used.
+  if (s.fl == flavor::todo)
+    return base_ + s.where.version + graph_user_path(s.where) + "/todo/lists/" + path_escape(s.where.owner) + "/tasks/" +
+           path_escape(s.where.owner2) + "/attachmentSessions/" + s.id;
+  // PROTOCOL.md O4, D3, P2: the others are pre-authenticated by a token in the query.
   return base_ + "/upload/" + flavor_name(s.fl) + "/" + s.id + (s.fl == flavor::print ? "?tempauthtoken=" : "?authtoken=") +
          s.token;
 }
@@ -49,11 +60,12 @@ std::string service::upload_url(const session& s) const {
 std::shared_ptr<session> service::new_session(flavor fl, const route& r) {
   auto s = std::make_shared<session>();
   s->id = random_hex(32);
-  s->token = random_hex(48);
+  if (fl != flavor::todo) s->token = random_hex(48);
   s->fl = fl;
   s->where = r;
   s->expires = sys_clock::now() + std::chrono::seconds(opt_.session_ttl);
-  s->pascal_case = (fl == flavor::message || fl == flavor::event) && (quirks_() & 1) != 0;
+  // PROTOCOL.md O6: Outlook answers PascalCase keys on some sessions (seeded); T3: To Do always does.
+  s->pascal_case = fl == flavor::todo || ((fl == flavor::message || fl == flavor::event) && (quirks_() & 1) != 0);
   s->part_path = store_dir_ + "/parts/" + s->id + ".part";
   if (std::FILE* f = std::fopen(s->part_path.c_str(), "wb")) std::fclose(f);
   sessions_[s->id] = s;
@@ -61,11 +73,15 @@ std::shared_ptr<session> service::new_session(flavor fl, const route& r) {
   return s;
 }
 
-std::optional<reply> service::check_bearer(const request_head& head) {
+bool service::bearer_ok(const request_head& head) const {
   const std::string bearer = "Bearer ";
   const std::string auth = head.authorization.value_or("");
   const std::string token = auth.compare(0, bearer.size(), bearer) == 0 ? auth.substr(bearer.size()) : "";
-  if (!token.empty() && (opt_.token.empty() || token == opt_.token)) return std::nullopt;
+  return !token.empty() && (opt_.token.empty() || token == opt_.token);
+}
+
+std::optional<reply> service::check_bearer(const request_head& head) {
+  if (bearer_ok(head)) return std::nullopt;
   std::lock_guard<std::mutex> lock(mutex_);
   return violation(401, "create_unauthorized",
                    head.authorization ? "bearer token not accepted" : "Authorization: Bearer header missing",
@@ -100,11 +116,22 @@ reply service::create_attachment(const route& r, const std::string& body) {
     return violation(400, "create_bad_request", "attachmentType must be \"file\" and name non-empty", "invalidRequest");
   if (size == 0 || size > max)
     return violation(400, "size_out_of_range", "size must be 1.." + std::to_string(max), "invalidRequest");
+  // PROTOCOL.md O2: Outlook has no session for a file under 3 MB; the service
+  // refuses one under the measured minimum, and a session under 3 000 000
+  // bytes is what the docs say not to do. To Do sessions take any size (T1).
+  if (!todo && !opt_.allow_small_sessions && size < attachment_session_minimum) {
+    const std::string detail = std::to_string(size) + " bytes: files under 3 000 000 bytes go by POST .../attachments";
+    if (size < attachment_session_floor)
+      return violation(400, "attachment_session_too_small", detail, "ErrorAttachmentSizeShouldNotBeLessThanMinimumSize");
+    record("attachment_session_too_small", detail);
+  }
   auto s = new_session(r.fl, r);
   s->name = name;
   s->size = size;
   s->content_type = string_member(*item, {"contentType", "ContentType"});
-  const json::object out{{"@odata.context", base_ + "/v1.0/$metadata#microsoft.graph.uploadSession"},
+  s->is_inline = bool_member(*item, {"isInline", "IsInline"});
+  s->content_id = string_member(*item, {"contentId", "ContentId"});
+  const json::object out{{"@odata.context", base_ + r.version + "/$metadata#microsoft.graph.uploadSession"},
                          {"uploadUrl", upload_url(*s)},
                          {"expirationDateTime", iso8601(s->expires, 7)},
                          {"nextExpectedRanges", json::array{"0-"}}};
@@ -127,22 +154,9 @@ reply service::create_drive(const request_head& head, const route& r, const std:
 
   route where = r;
   const drive_item* existing = nullptr;
-  if (!r.item_id.empty()) {  // update of an existing item by id
-    const auto it = drive_items_.find(r.item_id);
-    if (it == drive_items_.end()) return reply{404, {}, error_body("itemNotFound", "no item " + r.item_id)};
-    existing = &it->second;
-    where.parent_key = existing->parent_key;
-    where.drive_name = existing->name;
-    conflict = "replace";
-  } else if (const auto it = drive_names_.find(drive_key(where.parent_key, where.drive_name));
-             it != drive_names_.end()) {
-    existing = &drive_items_.at(it->second);
-  }
-  // Preconditions are checked against the item the upload would overwrite.
-  if (head.if_none_match && existing && (*head.if_none_match == "*" || *head.if_none_match == existing->etag))
-    return reply{412, {}, error_body("preconditionFailed", "If-None-Match: the item exists")};
-  if (head.if_match && (!existing || (*head.if_match != "*" && *head.if_match != existing->etag)))
-    return reply{412, {}, error_body("preconditionFailed", "If-Match: etag does not match")};
+  if (!drive_target(r, where, existing)) return reply{404, {}, error_body("itemNotFound", "no item " + r.item_id)};
+  if (!r.item_id.empty()) conflict = "replace";  // an update by id replaces that item
+  if (auto failed = check_preconditions(head, existing)) return *failed;
 
   auto s = new_session(flavor::drive, where);
   s->name = where.drive_name;
@@ -152,6 +166,29 @@ reply service::create_drive(const request_head& head, const route& r, const std:
   json::object out{{"uploadUrl", upload_url(*s)}, {"expirationDateTime", iso8601(s->expires, 3)}};
   if (quirks_() % 3 != 0) out["nextExpectedRanges"] = json::array{"0-"};  // seeded: sometimes absent
   return reply{200, {}, to_text(out)};
+}
+
+bool service::drive_target(const route& r, route& where, const drive_item*& existing) const {
+  existing = nullptr;
+  if (!r.item_id.empty()) {  // update of an existing item by id
+    const auto it = drive_items_.find(r.item_id);
+    if (it == drive_items_.end()) return false;
+    existing = &it->second;
+    where.parent_key = existing->parent_key;
+    where.drive_name = existing->name;
+  } else if (const auto it = drive_names_.find(drive_key(where.parent_key, where.drive_name)); it != drive_names_.end()) {
+    existing = &drive_items_.at(it->second);
+  }
+  return true;
+}
+
+// PROTOCOL.md D1: preconditions are checked against the item the upload would overwrite.
+std::optional<reply> service::check_preconditions(const request_head& head, const drive_item* existing) const {
+  if (head.if_none_match && existing && (*head.if_none_match == "*" || *head.if_none_match == existing->etag))
+    return reply{412, {}, error_body("preconditionFailed", "If-None-Match: the item exists")};
+  if (head.if_match && (!existing || (*head.if_match != "*" && *head.if_match != existing->etag)))
+    return reply{412, {}, error_body("preconditionFailed", "If-Match: etag does not match")};
+  return std::nullopt;
 }
 
 reply service::create_print(const route& r, const std::string& body) {
@@ -164,10 +201,14 @@ reply service::create_print(const route& r, const std::string& body) {
   const auto size = size_member(*props, {"size"});
   if (name.empty() || size == 0)
     return violation(400, "create_bad_request", "properties need documentName and a positive size", "invalidRequest");
+  // PROTOCOL.md P1: the document's contentType is required (one the printer supports).
+  const auto content_type = string_member(*props, {"contentType"});
+  if (content_type.empty())
+    return violation(400, "print_content_type_missing", "properties need a contentType", "invalidRequest");
   auto s = new_session(flavor::print, r);
   s->name = name;
   s->size = size;
-  s->content_type = string_member(*props, {"contentType"});
+  s->content_type = content_type;
   const json::object out{{"uploadUrl", upload_url(*s)},
                          {"expirationDateTime", iso8601(s->expires, 7)},
                          {"nextExpectedRanges", json::array{"0-" + std::to_string(size - 1)}}};
@@ -175,7 +216,7 @@ reply service::create_print(const route& r, const std::string& body) {
 }
 
 // GET .../drive/items/{parent}:/{path} or .../drive/root:/{path}: the item
-// stored under that name (what a client asks after losing a final answer).
+// stored under that name (what a client asks after losing a final answer, PROTOCOL.md D11).
 reply service::get_drive_item(const request_head& head, const route& r) {
   if (auto refused = check_bearer(head)) return *refused;
   std::lock_guard<std::mutex> lock(mutex_);

@@ -12,7 +12,8 @@ struct kind_name {
 constexpr kind_name kind_names[] = {
     {fault_kind::http_500, "500"}, {fault_kind::http_503, "503"},    {fault_kind::http_429, "429"},
     {fault_kind::drop, "drop"},    {fault_kind::lost, "lost"},       {fault_kind::vanish_404, "404"},
-    {fault_kind::slow, "slow"},    {fault_kind::http_416, "416"},
+    {fault_kind::slow, "slow"},    {fault_kind::http_416, "416"},    {fault_kind::http_507, "507"},
+    {fault_kind::http_501, "501"},  {fault_kind::hold, "hold"},
 };
 
 bool parse_count(const std::string& s, std::uint64_t& out) {
@@ -56,8 +57,8 @@ bool fault_plan::configure(const std::string& plan, double rate, const std::vect
   }
   for (const auto& k : kinds) {
     const auto kind = parse_fault_kind(k);
-    if (!kind) {
-      error = "bad fault kind '" + k + "'";
+    if (!kind || *kind == fault_kind::hold) {
+      error = "bad fault kind '" + k + "'" + (kind ? " (hold is for --faults only)" : "");
       return false;
     }
     kinds_.push_back(*kind);

@@ -12,10 +12,12 @@ constexpr const char* usage =
     "         [--faults PLAN] [--fault-rate P] [--fault-kinds K,K..] [--seed S]\n"
     "         [--retry-after S] [--slow-ms MS] [--store DIR] [--tls-cert C --tls-key K]\n"
     "         [--session-ttl SECONDS] [--threads N] [--corrupt-hash] [--outlook-status 0|1]\n"
-    "         [--max-requests N] [--idle-exit SECONDS]\n"
+    "         [--max-requests N] [--idle-exit SECONDS] [--allow-small-sessions] [--no-location]\n"
     "A strict local Microsoft Graph upload-session server with fault injection.\n"
-    "PLAN: comma list of KIND@N or KIND@N:COUNT (N-th upload PUT, 1-based),\n"
-    "KIND one of 500 503 429 drop lost 404 slow 416.\n";
+    "PLAN: comma list of KIND@N or KIND@N:COUNT (N-th upload request: session PUT,\n"
+    "attachment POST or drive PUT .../content; 1-based),\n"
+    "KIND one of 500 503 429 507 501 drop lost 404 slow 416 hold (hold: plan only;\n"
+    "the request is read, held --slow-ms before it takes effect, then applied).\n";
 
 bool to_u64(const std::string& s, std::uint64_t& out) {
   if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 19) return false;
@@ -51,8 +53,8 @@ std::optional<options> parse_options(int argc, char** argv, int& exit_code) {
       exit_code = 0;
       return std::nullopt;
     }
-    if (arg == "--corrupt-hash") {
-      o.corrupt_hash = true;
+    if (arg == "--corrupt-hash" || arg == "--allow-small-sessions" || arg == "--no-location") {
+      (arg == "--corrupt-hash" ? o.corrupt_hash : arg == "--no-location" ? o.no_location : o.allow_small_sessions) = true;
       continue;
     }
     if (i + 1 >= argc) {

@@ -1,5 +1,5 @@
 #pragma once
-// Command-line options of rangeup-emulator (see --help / DESIGN.md §3.2).
+// Command-line options of rangeup-emulator (see --help and README.md).
 
 #include <cstdint>
 #include <optional>
@@ -23,6 +23,8 @@ struct options {
   unsigned session_ttl = 3600;  // seconds
   unsigned threads = 2;
   bool corrupt_hash = false;
+  bool allow_small_sessions = false;  // accept Outlook sessions under 3 000 000 bytes (PROTOCOL.md O2)
+  bool no_location = false;           // final 201 of attachment sessions without Location (E6)
   bool outlook_status = true;
   std::uint64_t max_requests = 0;  // 0: unlimited
   unsigned idle_exit = 0;          // seconds; 0: never

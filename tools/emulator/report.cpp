@@ -11,14 +11,19 @@ namespace json = boost::json;
 reply service::report() const {
   std::lock_guard<std::mutex> lock(mutex_);
   json::array files;
+  const auto text_or_null = [](const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(s); };
   for (const auto& f : files_)
     files.emplace_back(json::object{{"id", f.id},
                                     {"flavor", f.flavor},
+                                    {"via", f.via},
                                     {"name", f.name},
                                     {"size", f.size},
                                     {"sha256", f.sha256},
                                     {"quickXorHash", f.quick_xor},
-                                    {"path", f.path}});
+                                    {"path", f.path},
+                                    {"contentType", text_or_null(f.content_type)},
+                                    {"isInline", f.is_inline},
+                                    {"contentId", text_or_null(f.content_id)}});
   json::array violations;
   for (const auto& v : violations_) violations.emplace_back(json::object{{"kind", v.first}, {"detail", v.second}});
   json::object counters;

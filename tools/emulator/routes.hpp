@@ -1,6 +1,7 @@
 #pragma once
 // Maps a request target to what it addresses: an emulator control endpoint, a
-// createUploadSession of one flavor (with its ids), or an uploadUrl.
+// createUploadSession of one flavor (with its ids), an uploadUrl, or one of
+// the single-request uploads (attachment POST, drive PUT .../content).
 
 #include <string>
 
@@ -12,19 +13,36 @@ const char* flavor_name(flavor f);
 struct route {
   // item: GET of a driveItem by path (parent_key + drive_name), as clients do
   // after losing the answer to an upload's last request.
-  enum kind_t { not_found, create, upload, report, sink, shutdown, item } kind = not_found;
+  // attachment_post: POST .../attachments (small Outlook / To Do file).
+  // simple_put: PUT .../drive/...:/content (small drive file).
+  enum kind_t { not_found, create, upload, report, sink, shutdown, item, attachment_post, simple_put } kind = not_found;
   flavor fl = flavor::message;
-  std::string user;  // "me" or the {id} of /users/{id}
+  std::string path;     // the target without its query
+  std::string version;  // "/v1.0" or "/beta" (Graph routes)
+  std::string user;     // "me" or the {id} of /users/{id}
   // message/event: owner = item id. todo: owner = list id, owner2 = task id.
-  // print: owner = printer, owner2 = job, owner3 = document.
+  // print: owner = printer or share, owner2 = job, owner3 = document.
   std::string owner, owner2, owner3;
+  bool print_share = false;  // /print/shares/... rather than /print/printers/...
   // drive: new file under parent_key with drive_name, or update of item_id.
   std::string parent_key, drive_name, item_id;
+  // simple_put: ?@microsoft.graph.conflictBehavior= (decoded; empty when absent).
+  std::string conflict;
   // upload: the session and the token from the query (?authtoken= / ?tempauthtoken=).
   std::string session_id, token;
   bool has_token = false;
+  // upload, To Do: the uploadUrl is the Graph URL .../attachmentSessions/{id}
+  // (PROTOCOL.md T1); `content` when the target is that URL + "/content" (T2).
+  bool graph_session = false;
+  bool content = false;
 };
 
 route classify(const std::string& target);
+
+// Percent-encodes what may not stand in a URL path segment as it is.
+std::string path_escape(const std::string& segment);
+
+// "/me" or "/users/{id}" (escaped), as the route named the user.
+std::string graph_user_path(const route& r);
 
 }  // namespace emu

@@ -33,6 +33,10 @@ struct server::impl {
   void accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (!ec) {
+        // Answers are small writes after a large read: without TCP_NODELAY,
+        // Nagle and the peer's delayed ACK add ~40 ms to a reply.
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
         auto on_stop = [this] { stop(); };
         if (opt.tls()) {
           std::make_shared<connection<beast::ssl_stream<beast::tcp_stream>>>(
@@ -52,7 +56,8 @@ struct server::impl {
     idle.async_wait([this](beast::error_code ec) {
       if (ec) return;
       const auto quiet = sys_clock::now() - svc.last_request();
-      if (svc.stop_requested() || (opt.idle_exit != 0 && quiet > std::chrono::seconds(opt.idle_exit))) return stop();
+      const bool idle = opt.idle_exit != 0 && quiet > std::chrono::seconds(opt.idle_exit) && !svc.holds_pending();
+      if (svc.stop_requested() || idle) return stop();
       watch_idle();
     });
   }
@@ -109,6 +114,9 @@ void server::run() {
   for (unsigned n = 1; n < i.opt.threads; ++n) extra.emplace_back([&i] { i.ioc.run(); });
   i.ioc.run();
   for (auto& t : extra) t.join();
+  // Requests waiting for a held one ("hold") go with the rest: the held ones
+  // are abandoned when the io_context goes, nothing waits on them.
+  i.svc.drop_waiters();
 }
 
 }  // namespace emu

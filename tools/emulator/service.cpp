@@ -13,7 +13,8 @@ service::service(const options& opt, std::string store_dir)
       ids_(std::random_device{}()),
       last_request_(sys_clock::now()) {
   for (const char* c : {"requests", "creates", "puts", "faults_injected", "bytes_received", "violations", "completed",
-                        "deletes", "status_gets", "commits", "sink_bytes", "ranges_already_received", "item_gets"})
+                        "deletes", "status_gets", "commits", "sink_bytes", "ranges_already_received", "item_gets",
+                        "attachment_posts", "simple_puts"})
     counters_[c] = 0;
 }
 
@@ -32,7 +33,8 @@ sys_clock::time_point service::last_request() const {
 reply service::handle(const request_head& head, const route& r, const std::string& body) {
   const auto wrong_method = [&] {
     reply rep{405, {}, error_body("methodNotAllowed", head.method + " is not allowed here")};
-    rep.headers.emplace_back("Allow", r.kind == route::report || r.kind == route::item ? "GET" : "POST");
+    const bool get = r.kind == route::report || r.kind == route::item;
+    rep.headers.emplace_back("Allow", get ? "GET" : r.kind == route::simple_put || r.kind == route::sink ? "PUT" : "POST");
     return rep;
   };
   switch (r.kind) {
@@ -45,6 +47,8 @@ reply service::handle(const request_head& head, const route& r, const std::strin
     case route::item: return head.method == "GET" ? get_drive_item(head, r) : wrong_method();
     case route::upload: return session_request(head, r);
     case route::sink:  // PUT is streamed by the server; other methods land here
+    case route::attachment_post:  // POST is an upload request (begin_upload)
+    case route::simple_put:       // PUT likewise
       return wrong_method();
     case route::not_found: break;
   }
@@ -52,9 +56,49 @@ reply service::handle(const request_head& head, const route& r, const std::strin
   return violation(404, "unknown_endpoint", head.method + " " + head.target, "itemNotFound");
 }
 
-reply service::violation(unsigned status, const std::string& kind, const std::string& detail, const char* code) {
+bool is_upload_request(const route& r, const std::string& method) {
+  return ((r.kind == route::upload || r.kind == route::simple_put) && method == "PUT") ||
+         (r.kind == route::attachment_post && method == "POST");
+}
+
+put_decision service::begin_upload(const request_head& head, const route& r, const waker& wake) {
+  return r.kind == route::upload ? begin_fragment(head, r, wake) : begin_single(head, r);
+}
+
+put_decision service::resume_upload(const request_head& head, const route& r, const upload_number& n,
+                                    const waker& wake) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return fragment_arrived(head, r, n, wake);  // only fragment PUTs wait
+}
+
+reply service::fault_status(fault_kind fault, std::uint64_t index) {
+  count("faults_injected");
+  const auto injected = [&](unsigned status, const char* code) {
+    return reply{status, {}, error_body(code, std::string("injected fault ") + fault_name(fault) + " on upload request #" +
+                                                  std::to_string(index))};
+  };
+  switch (fault) {
+    case fault_kind::http_503:
+    case fault_kind::http_429: {
+      auto rep = fault == fault_kind::http_503 ? injected(503, "serviceNotAvailable") : injected(429, "activityLimitReached");
+      rep.headers.emplace_back("Retry-After", std::to_string(opt_.retry_after));  // PROTOCOL.md E1
+      return rep;
+    }
+    case fault_kind::http_507:  // PROTOCOL.md E4
+      return reply{507, {}, error_body("quotaLimitReached", "Insufficient Storage")};
+    case fault_kind::http_501:  // PROTOCOL.md E5
+      return reply{501, {}, error_body("notSupported", "Not Supported")};
+    default: return injected(500, "generalException");  // PROTOCOL.md E1
+  }
+}
+
+void service::record(const std::string& kind, const std::string& detail) {
   violations_.emplace_back(kind, detail);
   count("violations");
+}
+
+reply service::violation(unsigned status, const std::string& kind, const std::string& detail, const char* code) {
+  record(kind, detail);
   return reply{status, {}, error_body(code ? code : kind, detail)};
 }
 

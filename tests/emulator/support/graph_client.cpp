@@ -23,8 +23,8 @@ std::string upload_url_of(const http_response& r) {
   return j.is_object() && j.contains("uploadUrl") ? j["uploadUrl"].get<std::string>() : std::string();
 }
 
-http_response put_range(const std::string& url, const std::string& data, std::uint64_t first, std::uint64_t total,
-                        std::vector<std::string> extra_headers) {
+http_request range_request(const std::string& url, const std::string& data, std::uint64_t first, std::uint64_t total,
+                           std::vector<std::string> extra_headers) {
   http_request req;
   req.method = "PUT";
   req.url = url;
@@ -33,7 +33,12 @@ http_response put_range(const std::string& url, const std::string& data, std::ui
   req.headers.push_back("Content-Type: application/octet-stream");
   req.headers.push_back("Content-Range: bytes " + std::to_string(first) + "-" +
                         std::to_string(first + data.size() - 1) + "/" + std::to_string(total));
-  return perform(req);
+  return req;
+}
+
+http_response put_range(const std::string& url, const std::string& data, std::uint64_t first, std::uint64_t total,
+                        std::vector<std::string> extra_headers) {
+  return perform(range_request(url, data, first, total, std::move(extra_headers)));
 }
 
 std::vector<http_response> upload_all(const std::string& url, const std::string& data, std::size_t chunk) {
@@ -43,11 +48,30 @@ std::vector<http_response> upload_all(const std::string& url, const std::string&
   return out;
 }
 
-http_response send(const std::string& method, const std::string& url) {
+http_response send(const std::string& method, const std::string& url, std::vector<std::string> headers) {
   http_request req;
   req.method = method;
   req.url = url;
+  req.headers = std::move(headers);
   return perform(req);
+}
+
+http_response put_body(const std::string& url, const std::string& data, std::vector<std::string> headers) {
+  http_request req;
+  req.method = "PUT";
+  req.url = url;
+  req.body = data;
+  req.headers = std::move(headers);
+  req.headers.push_back("Content-Type: application/octet-stream");
+  return perform(req);
+}
+
+std::string base64(const std::string& data) {
+  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
 }
 
 json get_report(const std::string& base) { return json::parse(send("GET", base + "/_emulator/report").body, nullptr, false); }

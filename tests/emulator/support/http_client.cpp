@@ -59,7 +59,7 @@ http_response perform(const http_request& req) {
   const std::uint64_t size = req.produce ? req.stream_size : req.body.size();
   curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, req.timeout_ms);
   if (req.method == "PUT" || (req.method == "POST" && (size > 0 || req.produce))) {
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));

@@ -31,6 +31,7 @@ struct http_request {
   std::function<void(std::uint64_t, char*, std::size_t)> produce;
   std::string ca_file;      // for https
   bool expect_100 = false;  // false: suppress curl's "Expect: 100-continue"
+  long timeout_ms = 30000;  // then the client gives up and closes the connection (status 0)
 };
 
 http_response perform(const http_request& req);
