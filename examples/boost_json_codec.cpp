@@ -12,7 +12,8 @@ using attachment_upload = rangeup::upload_session<rangeup::outlook_attachment, r
 int main() {
   rangeup::outlook_attachment target;
   target.parent_id = "AAMkADI5MAAIT3drCAAA=";
-  attachment_upload session{target, {"r\u00e9sum\u00e9 \"final\".pdf", 1}};  // quotes escaped by the codec
+  // 3 MB: a session (smaller files go as one POST); quotes escaped by the codec
+  attachment_upload session{target, {"r\u00e9sum\u00e9 \"final\".pdf", 3000000}};
   session.set_bearer_token("<graph token>");
   const rangeup::step create = session.next_step(rangeup::instant{0});
   if (create.request() == nullptr) return 1;
@@ -23,5 +24,5 @@ int main() {
   created.body = R"({"uploadUrl":"https://outlook.example/up?authtoken=x","NextExpectedRanges":["0"]})";
   session.on_response(created, rangeup::instant{0});
   const rangeup::step put = session.next_step(rangeup::instant{0});
-  return put.request() != nullptr && put.request()->range.length() == 1 ? 0 : 1;
+  return put.request() != nullptr && put.request()->range.length() == 3000000 ? 0 : 1;
 }

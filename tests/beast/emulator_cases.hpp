@@ -5,6 +5,8 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "support/emulator_process.hpp"
@@ -38,11 +40,24 @@ inline rangeup::exponential_backoff fast_retry() {
   return rangeup::exponential_backoff(s, 42);
 }
 
-inline rangeup::session_options loopback_session(std::uint64_t chunk = 0) {
+// force_session: an upload session even where the file would go as one request
+// (attachments < 3 000 000 bytes, drive files <= 4 MiB; docs/PROTOCOL.md O2, D7).
+// A forced Outlook session under 3 000 000 bytes needs the emulator started
+// with --allow-small-sessions (emulator_args(..., true)).
+inline rangeup::session_options loopback_session(std::uint64_t chunk = 0, bool force_session = false) {
   rangeup::session_options o;
   o.allow_http_loopback = true;
   o.chunk_size = chunk;
+  o.force_session = force_session;
   return o;
+}
+
+// print_document requires a content type (PROTOCOL.md P1); attachments and
+// driveItems are sent without one.
+template <class Flavor>
+constexpr std::string_view test_content_type() {
+  return std::is_same<Flavor, rangeup::print_document>::value ? std::string_view("application/octet-stream")
+                                                               : std::string_view();
 }
 
 // Targets on the emulator, one per flavor.
@@ -78,9 +93,10 @@ inline rangeup::print_document print_target(const std::string& graph) {
 // sessions cannot move (requests point into them). `graph` must outlive it.
 template <class Flavor>
 std::unique_ptr<rangeup::upload_session<Flavor>> make_session(const Flavor& target, const std::string& name,
-                                                              std::uint64_t size, std::uint64_t chunk = 0) {
-  auto s = std::make_unique<rangeup::upload_session<Flavor>>(target, rangeup::file_info{name, size},
-                                                             loopback_session(chunk));
+                                                              std::uint64_t size, std::uint64_t chunk = 0,
+                                                              bool force_session = false) {
+  auto s = std::make_unique<rangeup::upload_session<Flavor>>(
+      target, rangeup::file_info{name, size, test_content_type<Flavor>()}, loopback_session(chunk, force_session));
   s->set_bearer_token("test-token");
   s->set_retry(fast_retry());
   return s;
@@ -90,12 +106,12 @@ std::unique_ptr<rangeup::upload_session<Flavor>> make_session(const Flavor& targ
 // per flavor: use it where fn is cheap to compile).
 template <class Fn>
 void with_session(flavor_kind k, const std::string& graph, const std::string& name, std::uint64_t size,
-                  std::uint64_t chunk, Fn&& fn) {
+                  std::uint64_t chunk, bool force_session, Fn&& fn) {
   switch (k) {
-    case flavor_kind::outlook: return fn(*make_session(outlook_target(graph), name, size, chunk));
-    case flavor_kind::todo: return fn(*make_session(todo_target(graph), name, size, chunk));
-    case flavor_kind::drive: return fn(*make_session(drive_target(graph), name, size, chunk));
-    case flavor_kind::print: return fn(*make_session(print_target(graph), name, size, chunk));
+    case flavor_kind::outlook: return fn(*make_session(outlook_target(graph), name, size, chunk, force_session));
+    case flavor_kind::todo: return fn(*make_session(todo_target(graph), name, size, chunk, force_session));
+    case flavor_kind::drive: return fn(*make_session(drive_target(graph), name, size, chunk, force_session));
+    case flavor_kind::print: return fn(*make_session(print_target(graph), name, size, chunk, force_session));
   }
 }
 
@@ -103,6 +119,14 @@ void with_session(flavor_kind k, const std::string& graph, const std::string& na
 inline std::string landed_sha256(const emutest::json& report, const std::string& name) {
   for (const auto& f : report.value("files", emutest::json::array()))
     if (f.value("name", "") == name) return f.value("sha256", "");
+  return {};
+}
+
+// How the emulator received `name`: "session", "post" (attachment POST) or
+// "put" (drive simple PUT); "" if not stored.
+inline std::string landed_via(const emutest::json& report, const std::string& name) {
+  for (const auto& f : report.value("files", emutest::json::array()))
+    if (f.value("name", "") == name) return f.value("via", "");
   return {};
 }
 
@@ -114,8 +138,10 @@ inline std::uint64_t counter(const emutest::json& report, const std::string& nam
   return report.value("counters", emutest::json::object()).value(name, std::uint64_t{0});
 }
 
-inline std::vector<std::string> emulator_args(std::string faults = {}) {
+// allow_small_sessions: for tests that force sessions on small attachments.
+inline std::vector<std::string> emulator_args(std::string faults = {}, bool allow_small_sessions = false) {
   std::vector<std::string> args = {"--retry-after", "0", "--slow-ms", "300"};
+  if (allow_small_sessions) args.push_back("--allow-small-sessions");
   if (!faults.empty()) {
     args.push_back("--faults");
     args.push_back(std::move(faults));

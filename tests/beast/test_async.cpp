@@ -1,6 +1,9 @@
 // rangeup::beast::async_upload against rangeup-emulator: completion tokens
 // (callback, use_future, use_awaitable), 32 concurrent uploads on one
 // io_context, cancellation through a per-operation cancellation slot.
+// Tests about sessions force one (session_options::force_session) where the
+// file is small enough to go as one request (docs/PROTOCOL.md O2, D7); Outlook
+// ones then need the emulator's --allow-small-sessions.
 
 #include <doctest/doctest.h>
 
@@ -80,9 +83,9 @@ class first_progress : public rangeup::progress_observer {
 // One upload with a plain callback; returns (calls, error, result).
 template <class Flavor>
 void callback_upload(net::io_context& io, const Flavor& target, const std::string& name, const std::string& data,
-                     std::uint64_t chunk) {
+                     std::uint64_t chunk, bool force_session) {
   rangeup::memory_source source(data.data(), data.size());
-  auto session = make_session(target, name, data.size(), chunk);
+  auto session = make_session(target, name, data.size(), chunk, force_session);
   int calls = 0;
   std::error_code error;
   rangeup::upload_result result;
@@ -98,23 +101,38 @@ void callback_upload(net::io_context& io, const Flavor& target, const std::strin
   REQUIRE_MESSAGE(!error, error.message());
   CHECK(result.size == data.size());
   CHECK_FALSE(result.id.empty());
+  CHECK(result.simple_request == !force_session);
 }
 
 TEST_CASE("async_upload with a callback, every flavor, one io_context" * doctest::timeout(60)) {
-  emutest::emulator_process emu(emulator_args("503@2,drop@5"));
+  emutest::emulator_process emu(emulator_args("503@2,drop@5", true));
   REQUIRE(emu.started());
   const std::string graph = emu.base() + "/v1.0";
   net::io_context io;
   const std::string data = test_bytes(327680 * 4 + 3, 101);
-  callback_upload(io, outlook_target(graph), "async-outlook.bin", data, 327680);
-  callback_upload(io, todo_target(graph), "async-todo.bin", data, 327680);
-  callback_upload(io, drive_target(graph), "async-drive.bin", data, 327680);
-  callback_upload(io, print_target(graph), "async-print.bin", data, 327680);
+  // Sessions (forced: the file is small), the faults land on their PUTs.
+  callback_upload(io, outlook_target(graph), "async-outlook.bin", data, 327680, true);
+  callback_upload(io, todo_target(graph), "async-todo.bin", data, 327680, true);
+  callback_upload(io, drive_target(graph), "async-drive.bin", data, 327680, true);
+  callback_upload(io, print_target(graph), "async-print.bin", data, 327680, true);
+  // The same file as one request: attachment POST (O3, T4), drive PUT (D7).
+  callback_upload(io, outlook_target(graph), "async-outlook-post.bin", data, 0, false);
+  callback_upload(io, todo_target(graph), "async-todo-post.bin", data, 0, false);
+  callback_upload(io, drive_target(graph), "async-drive-put.bin", data, 0, false);
   const auto report = emutest::get_report(emu.base());
   for (const char* name : {"async-outlook.bin", "async-todo.bin", "async-drive.bin", "async-print.bin"}) {
     CAPTURE(std::string(name));
     CHECK(landed_sha256(report, name) == sha256_hex(data));
+    CHECK(landed_via(report, name) == "session");
   }
+  CHECK(landed_via(report, "async-outlook-post.bin") == "post");
+  CHECK(landed_via(report, "async-todo-post.bin") == "post");
+  CHECK(landed_via(report, "async-drive-put.bin") == "put");
+  for (const char* name : {"async-outlook-post.bin", "async-todo-post.bin", "async-drive-put.bin"}) {
+    CAPTURE(std::string(name));
+    CHECK(landed_sha256(report, name) == sha256_hex(data));
+  }
+  CHECK(counter(report, "faults_injected") == 2);
   CHECK(violation_count(report) == 0);
 }
 
@@ -122,7 +140,8 @@ TEST_CASE("32 concurrent uploads on one io_context (two threads, a strand each)"
   // Faults that are safe wherever they land: which upload gets the N-th PUT
   // depends on scheduling, and a "lost" final driveItem fragment ends in 409
   // by design (the item exists when the restarted session commits again).
-  emutest::emulator_process emu(emulator_args("503@7,drop@15,429@23,500@31,drop@40"));
+  // Sessions, forced (every file is < 3 000 000 bytes).
+  emutest::emulator_process emu(emulator_args("503@7,drop@15,429@23,500@31,drop@40", true));
   REQUIRE(emu.started());
   const std::string graph = emu.base() + "/v1.0";
   constexpr int count = 32;
@@ -154,10 +173,10 @@ TEST_CASE("32 concurrent uploads on one io_context (two threads, a strand each)"
       ++completed;
     };
     if (i % 2 == 0) {
-      outlook.push_back(make_session(of, u->name, u->data.size(), 256 * 1024));
+      outlook.push_back(make_session(of, u->name, u->data.size(), 256 * 1024, true));
       rangeup::beast::async_upload(net::make_strand(io), *outlook.back(), u->source, loopback_upload(), done);
     } else {
-      drive.push_back(make_session(df, u->name, u->data.size(), 327680));
+      drive.push_back(make_session(df, u->name, u->data.size(), 327680, true));
       rangeup::beast::async_upload(net::make_strand(io), *drive.back(), u->source, loopback_upload(), done);
     }
     uploads.push_back(std::move(u));
@@ -225,7 +244,8 @@ TEST_CASE("use_awaitable inside a C++20 coroutine" * doctest::timeout(60)) {
   rangeup::memory_source source(data.data(), data.size());
   net::io_context io;
   {
-    auto owner = make_session(todo_target(graph), "awaited.bin", data.size(), 512 * 1024);
+    // A To Do session (forced: 1.5 MB would be one POST), so that 429@2 hits its 2nd request.
+    auto owner = make_session(todo_target(graph), "awaited.bin", data.size(), 512 * 1024, true);
     auto& session = *owner;
     std::error_code error = rangeup::errc::invalid_argument;
     rangeup::upload_result result;
@@ -257,7 +277,7 @@ TEST_CASE("cancellation slot: mid-request and mid-wait cancels DELETE the sessio
     net::cancellation_signal signal;
     first_progress cancel_soon([&] { net::post(io, [&] { signal.emit(net::cancellation_type::terminal); }); });
     {
-      auto owner = make_session(drive_target(graph), "cancelled.bin", data.size(), 327680);
+      auto owner = make_session(drive_target(graph), "cancelled.bin", data.size(), 327680, true);
       auto& session = *owner;
       session.set_observer(&cancel_soon);
       std::error_code error;
@@ -288,7 +308,7 @@ TEST_CASE("cancellation slot: mid-request and mid-wait cancels DELETE the sessio
     later.async_wait([&](boost::system::error_code) { signal.emit(net::cancellation_type::terminal); });
     const auto start = std::chrono::steady_clock::now();
     {
-      auto owner = make_session(drive_target(graph), "waiting.bin", data.size(), 327680);
+      auto owner = make_session(drive_target(graph), "waiting.bin", data.size(), 327680, true);
       auto& session = *owner;
       std::error_code error;
       rangeup::beast::async_upload(io, session, source, loopback_upload(),
@@ -327,13 +347,13 @@ rangeup::beast::upload_options counted(hook_counts& h, rangeup::upload_outcome& 
   return o;
 }
 
-// One drive upload of `data` on its own io_context; (error, result).
+// One drive upload of `data` in a (forced) session on its own io_context; (error, result).
 std::pair<std::error_code, rangeup::upload_result> drive_upload(const std::string& graph, const std::string& data,
                                                                 const char* name,
                                                                 const rangeup::beast::upload_options& o) {
   rangeup::memory_source source(data.data(), data.size());
   net::io_context io;
-  auto session = make_session(drive_target(graph), name, data.size(), 327680);
+  auto session = make_session(drive_target(graph), name, data.size(), 327680, true);
   std::pair<std::error_code, rangeup::upload_result> out{rangeup::errc::invalid_argument, {}};
   rangeup::beast::async_upload(io, *session, source, o, [&](std::error_code ec, rangeup::upload_result r) {
     out.first = ec;
@@ -387,13 +407,14 @@ TEST_CASE("async_upload verifies the driveItem quickXorHash and fills the outcom
 }
 
 TEST_CASE("a shared rate limiter paces concurrent async uploads on one thread" * doctest::timeout(60)) {
-  emutest::emulator_process emu(emulator_args());
+  emutest::emulator_process emu(emulator_args({}, true));
   REQUIRE(emu.started());
   const std::string graph = emu.base() + "/v1.0";
   const std::string a = test_bytes(400000, 5), b = test_bytes(400000, 6);
   rangeup::memory_source sa(a.data(), a.size()), sb(b.data(), b.size());
-  auto first = make_session(outlook_target(graph), "paced-a.bin", a.size(), 256 * 1024);
-  auto second = make_session(outlook_target(graph), "paced-b.bin", b.size(), 256 * 1024);
+  // Forced sessions: fragments of 256 KiB interleave under the shared limit.
+  auto first = make_session(outlook_target(graph), "paced-a.bin", a.size(), 256 * 1024, true);
+  auto second = make_session(outlook_target(graph), "paced-b.bin", b.size(), 256 * 1024, true);
   rangeup::io::rate_limiter limit(800000);  // 800 kB/s for both: 800 kB take about 1 s
   auto o = loopback_upload();
   o.rate_limit = &limit;
@@ -444,7 +465,7 @@ stalled_outcome stalled_upload(const char* name, const rangeup::beast::upload_op
   const std::string graph = emu.base() + "/v1.0";
   rangeup::memory_source source(data.data(), data.size());
   net::io_context io;
-  auto session = make_session(drive_target(graph), name, data.size(), 327680);
+  auto session = make_session(drive_target(graph), name, data.size(), 327680, true);  // a session to DELETE
   stalled_outcome out;
   net::steady_timer later(io, std::chrono::milliseconds(800));
   if (signal != nullptr) later.async_wait([&](boost::system::error_code) { signal->emit(net::cancellation_type::terminal); });

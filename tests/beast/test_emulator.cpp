@@ -1,5 +1,6 @@
 // The blocking Beast transport under rangeup::upload against rangeup-emulator:
-// every flavor, the fault rows of DESIGN.md §1.4, 416 resync, https.
+// every flavor, small files as one request, the error rows of docs/PROTOCOL.md (E1-E10),
+// 416 resync, https.
 
 #include <doctest/doctest.h>
 
@@ -28,13 +29,14 @@ struct upload_check {
 };
 
 upload_check upload_sync(flavor_kind k, const std::string& graph, const std::string& name, const std::string& data,
-                         std::uint64_t chunk, const rangeup::beast::transport_options& topts) {
+                         std::uint64_t chunk, const rangeup::beast::transport_options& topts,
+                         bool force_session = false) {
   upload_check out;
   rangeup::beast::transport transport(topts);
   rangeup::memory_source source(data.data(), data.size());
   rangeup::upload_options uopts;
   uopts.timeout_ms = 60000;
-  with_session(k, graph, name, data.size(), chunk, [&](auto& session) {
+  with_session(k, graph, name, data.size(), chunk, force_session, [&](auto& session) {
     out.outcome = rangeup::upload(session, transport, source, uopts);
   });
   out.connections = transport.connections_opened();
@@ -44,33 +46,43 @@ upload_check upload_sync(flavor_kind k, const std::string& graph, const std::str
 }  // namespace
 
 TEST_CASE("every flavor uploads through the Beast transport with one kept-alive connection" * doctest::timeout(60)) {
-  emutest::emulator_process emu(emulator_args());
+  // --allow-small-sessions for the forced one-byte Outlook session; every item
+  // checks how it arrived, so an unforced small session would still fail.
+  emutest::emulator_process emu(emulator_args({}, true));
   REQUIRE(emu.started());
   const std::string graph = emu.base() + "/v1.0";
   struct item {
     flavor_kind kind;
     std::size_t size;
     std::uint64_t chunk;
+    bool force_session;
+    const char* via;  // how the emulator must have received it
   };
   const item items[] = {
-      {flavor_kind::outlook, 5 * 1024 * 1024 + 1, 0},     // 4 MiB + 1 MiB + the last byte
-      {flavor_kind::todo, 3 * 1024 * 1024, 1024 * 1024},  // exactly three chunks
-      {flavor_kind::drive, 327680 * 3 + 7, 327680},       // quantum-sized fragments and a 7-byte tail
-      {flavor_kind::print, 2 * 1024 * 1024 + 11, 0},
-      {flavor_kind::outlook, 1, 0},                       // a single byte
+      {flavor_kind::outlook, 5 * 1024 * 1024 + 1, 0, false, "session"},     // 4 000 000 + the rest (default chunk)
+      {flavor_kind::todo, 3 * 1024 * 1024, 1024 * 1024, false, "session"},  // exactly three chunks
+      {flavor_kind::drive, 327680 * 3 + 7, 327680, true, "session"},        // quantum-sized fragments and a 7-byte tail
+      {flavor_kind::print, 2 * 1024 * 1024 + 11, 0, false, "session"},
+      {flavor_kind::outlook, 1, 0, true, "session"},                        // a single byte, in a session
+      {flavor_kind::outlook, 2, 0, false, "post"},                          // small: one POST (PROTOCOL.md O3)
+      {flavor_kind::todo, 3, 0, false, "post"},                             // small: one POST (T4)
+      {flavor_kind::drive, 327680 * 3 + 7, 327680, false, "put"},           // <= 4 MiB: one PUT (D7)
   };
   unsigned seed = 10;
   for (const auto& it : items) {
-    const std::string name = std::string(flavor_label(it.kind)) + "-" + std::to_string(it.size) + ".bin";
+    const std::string name =
+        std::string(flavor_label(it.kind)) + "-" + std::to_string(it.size) + "-" + it.via + ".bin";
     CAPTURE(name);
     const std::string data = test_bytes(it.size, ++seed);
-    auto r = upload_sync(it.kind, graph, name, data, it.chunk, http_options());
+    auto r = upload_sync(it.kind, graph, name, data, it.chunk, http_options(), it.force_session);
     REQUIRE_MESSAGE(!r.outcome.code, r.outcome.code.message());
     CHECK_FALSE(r.outcome.result.id.empty());
     CHECK(r.outcome.result.size == it.size);
+    CHECK(r.outcome.result.simple_request == (std::string(it.via) != "session"));
     CHECK(r.connections == 1);
     const auto report = emutest::get_report(emu.base());
     CHECK(landed_sha256(report, name) == sha256_hex(data));
+    CHECK(landed_via(report, name) == it.via);
     CHECK(violation_count(report) == 0);
   }
 }
@@ -89,15 +101,18 @@ TEST_CASE("faults: 503, 429, drop, lost, 404 are retried or restarted; 416 resyn
       {"416@3", flavor_kind::outlook, 0, 0},
       {"416@2,drop@4", flavor_kind::drive, 1, 0},
       {"500@1,lost@2,503@5", flavor_kind::print, 3, 0},
+      {"404@3", flavor_kind::todo, 0, 1},  // the new session's {uploadUrl}/content (PROTOCOL.md T2, E2)
   };
   for (const auto& c : cases) {
     CAPTURE(c.plan);
     emutest::emulator_process emu(emulator_args(c.plan));
     REQUIRE(emu.started());
     const std::string graph = emu.base() + "/v1.0";
-    const std::string data = test_bytes(327680 * 6 + 5, 77);
+    // Session faults: >= 3 000 000 bytes so that Outlook uses a session (PROTOCOL.md O2);
+    // the driveItem (<= 4 MiB) is forced into one (D7).
+    const std::string data = test_bytes(327680 * 10 + 5, 77);
     const std::string name = std::string("fault-") + flavor_label(c.kind) + ".bin";
-    auto r = upload_sync(c.kind, graph, name, data, 327680, http_options());
+    auto r = upload_sync(c.kind, graph, name, data, 327680, http_options(), true);
     REQUIRE_MESSAGE(!r.outcome.code, r.outcome.code.message());
     CHECK(r.outcome.result.size == data.size());
     CHECK(r.outcome.stats.retries >= c.retries);
@@ -121,14 +136,16 @@ TEST_CASE("https to the emulator with a CA file; refused without it" * doctest::
 
     rangeup::beast::transport_options trusted;
     trusted.ca_file = dir + "/cert.pem";
-    auto ok = upload_sync(flavor_kind::drive, graph, "tls.bin", data, 327680, trusted);
+    // A forced session: several requests over one kept-alive TLS connection.
+    auto ok = upload_sync(flavor_kind::drive, graph, "tls.bin", data, 327680, trusted, true);
     REQUIRE_MESSAGE(!ok.outcome.code, ok.outcome.code.message());
     CHECK(ok.connections == 1);
 
-    auto refused = upload_sync(flavor_kind::drive, graph, "tls-untrusted.bin", data, 327680, {});
+    auto refused = upload_sync(flavor_kind::drive, graph, "tls-untrusted.bin", data, 327680, {}, true);
     CHECK(refused.outcome.code == rangeup::errc::tls_error);
-    auto again = upload_sync(flavor_kind::outlook, graph, "tls2.bin", data, 0, trusted);
+    auto again = upload_sync(flavor_kind::outlook, graph, "tls2.bin", data, 0, trusted);  // one POST (O3)
     REQUIRE_MESSAGE(!again.outcome.code, again.outcome.code.message());
+    CHECK(again.outcome.result.simple_request);
 
     // The report over the same verified https, read with the Beast transport.
     rangeup::beast::transport t(trusted);

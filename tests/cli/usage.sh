@@ -8,7 +8,8 @@ G=(--graph-base http://127.0.0.1:9/v1.0)
 run_cli help --help
 expect_rc 0 "--help"
 grep -q "^usage: rangeup-upload" "$OUT" || fail "--help text"
-for t in message:X event:X todo:L/T drive:P/n drive-path:a/b print:P/J/D --parallel --from-list --transport --ca-file --resume --json; do
+for t in message:X event:X todo:L/T drive:P/n drive-path:a/b drive-item:I print:P/J/D print-share:S/J/D --parallel \
+  --from-list --transport --ca-file --resume --json --drive-id --force-session --content-type --inline --content-id; do
   grep -q -- "$t" "$OUT" || grep -q -- "${t%%:*}" "$OUT" || fail "--help does not mention $t"
 done
 
@@ -19,7 +20,8 @@ expect_rc 2 "FILE without TARGET"
 run_cli unknown --frobnicate "$WORK/f" message:X
 expect_rc 2 "unknown option"
 grep -q "unknown option --frobnicate" "$ERR" || fail "unknown option line"
-for bad in "mail:X" "message:" "message:a/b" "todo:onlylist" "drive:noslash" "drive-path:" "print:a/b" "nocolon"; do
+for bad in "mail:X" "message:" "message:a/b" "todo:onlylist" "drive:noslash" "drive-path:" "drive-item:" "drive-item:a/b" \
+  "print:a/b" "print-share:a/b" "print-share:a//d" "print-share:" "nocolon"; do
   run_cli "target-${bad//\//_}" "${G[@]}" --allow-http "$WORK/f" "$bad"
   expect_rc 2 "bad target $bad"
   [ "$(wc -l <"$ERR")" = 1 ] || fail "bad target $bad: not one line"
@@ -42,6 +44,43 @@ expect_rc 2 "--from-list line without a target"
 grep -q "line 2: expected FILE TARGET" "$ERR" || fail "--from-list: the bad line is not named: $(cat "$ERR")"
 run_cli conflict-message "${G[@]}" --allow-http --conflict fail "$WORK/f" message:X
 expect_rc 2 "--conflict on a message"
+run_cli conflict-item "${G[@]}" --allow-http --conflict fail "$WORK/f" drive-item:I
+expect_rc 2 "--conflict on drive-item: (it always replaces)"
+
+# Options that belong to some targets only: one clear line, exit 2, before any request.
+usage_error() {  # usage_error WHAT EXPECTED-TEXT ARGS...
+  local what=$1 text=$2
+  shift 2
+  run_cli usage-error "${G[@]}" --allow-http "$@"
+  expect_rc 2 "$what"
+  [ "$(wc -l <"$ERR")" = 1 ] || fail "$what: not one line: $(cat "$ERR")"
+  grep -q -- "$text" "$ERR" || fail "$what: expected '$text' in: $(cat "$ERR")"
+}
+usage_error "--inline with a drive target" "message: and event:" --inline "$WORK/f" drive:P/n
+usage_error "--content-id with a todo target" "message: and event:" --content-id img1 "$WORK/f" todo:L/T
+usage_error "--content-id with a control character" "control characters" --content-id $'img\tone' "$WORK/f" message:X
+usage_error "--drive-id with a message target" "--drive-id applies" --drive-id b!abc "$WORK/f" message:X
+usage_error "--drive-id with a print-share target" "--drive-id applies" --drive-id b!abc "$WORK/f" print-share:S/J/D
+usage_error "--content-type with a drive target" "--content-type applies" --content-type text/plain "$WORK/f" drive-path:a/b
+usage_error "--content-type without a subtype" "MIME type" --content-type pdf "$WORK/f" print:P/J/D
+usage_error "--chunk-size 4000001 with a message" "at most 4000000 bytes" --chunk-size 4000001 "$WORK/f" message:X
+usage_error "--chunk-size 4000001 with a todo" "at most 4000000 bytes" --chunk-size 4000001 "$WORK/f" todo:L/T
+usage_error "--chunk-size 5M for an event among drive files" "at most 4000000 bytes" --chunk-size 5M \
+  "$WORK/f" drive:P/n "$WORK/f" event:E
+usage_error "--force-session takes no value" "takes no value" --force-session=yes "$WORK/f" message:X
+# ... and the same options where they belong get past parsing (to the closed port: exit 4).
+run_cli options-ok "${G[@]}" --allow-http --max-retries 0 --inline --content-id img1 --content-type image/png \
+  --chunk-size 4000000 --force-session "$WORK/f" message:X
+expect_rc 4 "valid message options against a closed port"
+run_cli drive-id-ok "${G[@]}" --allow-http --max-retries 0 --drive-id b!abc "$WORK/f" drive-item:I \
+  "$WORK/f" print-share:S/J/D
+expect_rc 4 "--drive-id with drive-item: (and a print-share: beside it) against a closed port"
+
+# A 0-byte file is not refused locally (a message takes it in one request): the
+# run reaches the network (closed port: exit 4), no usage error.
+: >"$WORK/empty"
+run_cli empty-file "${G[@]}" --allow-http --max-retries 0 "$WORK/empty" message:X
+expect_rc 4 "0-byte file to a message"
 
 GRAPH_TOKEN= "$RANGEUP_UPLOAD" "${G[@]}" --allow-http "$WORK/f" message:X >"$WORK/nt.out" 2>"$WORK/nt.err"
 RC=$?

@@ -130,7 +130,7 @@ TEST_CASE("uploads every range, reports progress and checkpoints after each exch
   CHECK(out.result.id == "ATT-1");
   CHECK(out.stats.confirmed_bytes == f.data.size());
   CHECK(obs.last_confirmed == f.data.size());
-  REQUIRE(t.log.size() == 4);  // create + 4 MiB + 4 MiB + 2 MiB+1
+  REQUIRE(t.log.size() == 4);  // create + 4 000 000 + 4 000 000 + the rest (PROTOCOL.md O5)
   CHECK(t.log[0].authorization);
   CHECK_FALSE(t.log[1].authorization);
   CHECK(t.log[3].last == f.data.size() - 1);

@@ -3,6 +3,9 @@
 // cap holds; one upload's hard failure, Retry-After wait or rate-limit pause
 // does not touch the others; the cancel flag stops all of them (DELETE);
 // a shared rate limit caps the sum.
+// The files are small (< 3 000 000 bytes), so most tests force sessions
+// (session_options::force_session; the emulator then runs with
+// --allow-small-sessions): what they test is per-request behaviour of sessions.
 
 #include <doctest/doctest.h>
 
@@ -49,8 +52,10 @@ struct upload_set {
   std::vector<std::unique_ptr<item>> items;
 
   // Queues `name` (size bytes of seeded data) of flavor k on m; returns its index.
+  // force_session = false lets a small file go as one request (PROTOCOL.md O3, T4, D7).
   std::size_t add(rangeup::curl::multi_upload& m, flavor_kind k, const std::string& graph, const std::string& name,
-                  std::size_t size, const rangeup::upload_options& uo = {}, unsigned seed = 1) {
+                  std::size_t size, const rangeup::upload_options& uo = {}, unsigned seed = 1,
+                  bool force_session = true) {
     auto it = std::make_unique<item>();
     it->name = name;
     it->data = emutest::make_data(size, seed);
@@ -61,10 +66,10 @@ struct upload_set {
       it->session = std::shared_ptr<void>(std::move(session));
     };
     switch (k) {
-      case flavor_kind::outlook: queue(make_session(outlook_target(graph), name, size, quantum)); break;
-      case flavor_kind::todo: queue(make_session(todo_target(graph), name, size, quantum)); break;
-      case flavor_kind::drive: queue(make_session(drive_target(graph), name, size, quantum)); break;
-      case flavor_kind::print: queue(make_session(print_target(graph), name, size, quantum)); break;
+      case flavor_kind::outlook: queue(make_session(outlook_target(graph), name, size, quantum, force_session)); break;
+      case flavor_kind::todo: queue(make_session(todo_target(graph), name, size, quantum, force_session)); break;
+      case flavor_kind::drive: queue(make_session(drive_target(graph), name, size, quantum, force_session)); break;
+      case flavor_kind::print: queue(make_session(print_target(graph), name, size, quantum, force_session)); break;
     }
     items.push_back(std::move(it));
     return index;
@@ -111,7 +116,7 @@ struct in_flight_meter {
 
 TEST_CASE("16 uploads of every flavor land byte-exact through seeded faults" * doctest::timeout(90)) {
   emutest::emulator_process emu({"--fault-rate", "0.25", "--seed", "11", "--fault-kinds", "500,503,429,drop,lost,slow",
-                                 "--retry-after", "0", "--slow-ms", "200"});
+                                 "--retry-after", "0", "--slow-ms", "200", "--allow-small-sessions"});
   REQUIRE(emu.started());
   const std::string graph = emu.base() + "/v1.0";
   rangeup::curl::multi_upload m(multi(6));
@@ -163,7 +168,8 @@ TEST_CASE("16 uploads of every flavor land byte-exact through seeded faults" * d
 
 TEST_CASE("the concurrency cap holds: at most max_running uploads at once, the rest queued" * doctest::timeout(60)) {
   // Every PUT is answered 150 ms late, so running uploads overlap for long.
-  emutest::emulator_process emu({"--fault-rate", "1", "--fault-kinds", "slow", "--slow-ms", "150"});
+  emutest::emulator_process emu(
+      {"--fault-rate", "1", "--fault-kinds", "slow", "--slow-ms", "150", "--allow-small-sessions"});
   REQUIRE(emu.started());
   const std::string graph = emu.base() + "/v1.0";
   rangeup::curl::multi_upload m(multi(3));
@@ -199,7 +205,7 @@ TEST_CASE("the concurrency cap holds: at most max_running uploads at once, the r
 }
 
 TEST_CASE("one upload's hard failure leaves the others successful" * doctest::timeout(60)) {
-  emutest::emulator_process emu(emulator_args());
+  emutest::emulator_process emu(emulator_args({}, true));
   REQUIRE(emu.started());
   const std::string graph = emu.base() + "/v1.0";
   const std::string nowhere = emu.base() + "/nowhere/v1.0";  // create → 404
@@ -226,7 +232,7 @@ TEST_CASE("one upload's hard failure leaves the others successful" * doctest::ti
 }
 
 TEST_CASE("the cancel flag stops every upload promptly with errc::cancelled and DELETEs" * doctest::timeout(60)) {
-  emutest::emulator_process emu(emulator_args());
+  emutest::emulator_process emu(emulator_args({}, true));
   REQUIRE(emu.started());
   const std::string graph = emu.base() + "/v1.0";
   rangeup::io::rate_limiter slow(1024 * 1024);  // 6 x 2 MiB at 1 MiB/s would take 12 s
@@ -269,7 +275,7 @@ TEST_CASE("the cancel flag stops every upload promptly with errc::cancelled and 
 
 TEST_CASE("a Retry-After wait of one upload does not delay another" * doctest::timeout(60)) {
   // The first PUT that reaches the emulator gets 429 with Retry-After: 2.
-  emutest::emulator_process emu({"--faults", "429@1", "--retry-after", "2"});
+  emutest::emulator_process emu({"--faults", "429@1", "--retry-after", "2", "--allow-small-sessions"});
   REQUIRE(emu.started());
   const std::string graph = emu.base() + "/v1.0";
   rangeup::curl::multi_upload m(multi(2));
@@ -291,7 +297,7 @@ TEST_CASE("a Retry-After wait of one upload does not delay another" * doctest::t
 }
 
 TEST_CASE("a rate-limit pause of one upload does not delay an unlimited one" * doctest::timeout(60)) {
-  emutest::emulator_process emu(emulator_args());
+  emutest::emulator_process emu(emulator_args({}, true));
   REQUIRE(emu.started());
   const std::string graph = emu.base() + "/v1.0";
   rangeup::io::rate_limiter slow(256 * 1024);
@@ -308,7 +314,7 @@ TEST_CASE("a rate-limit pause of one upload does not delay an unlimited one" * d
 }
 
 TEST_CASE("a shared rate limit caps the sum of parallel uploads" * doctest::timeout(60)) {
-  emutest::emulator_process emu(emulator_args());
+  emutest::emulator_process emu(emulator_args({}, true));
   REQUIRE(emu.started());
   const std::string graph = emu.base() + "/v1.0";
   constexpr std::uint64_t rate = 2 * 1024 * 1024;
@@ -341,18 +347,21 @@ TEST_CASE("a wrong driveItem hash fails only the drive uploads" * doctest::timeo
   const std::string graph = emu.base() + "/v1.0";
   rangeup::curl::multi_upload m(multi(3));
   upload_set set;
-  set.add(m, flavor_kind::drive, graph, "d0", quantum + 3, {}, 1);
-  set.add(m, flavor_kind::outlook, graph, "o1", quantum + 3, {}, 2);
-  set.add(m, flavor_kind::drive, graph, "d2", quantum * 2, {}, 3);
+  set.add(m, flavor_kind::drive, graph, "d0", quantum + 3, {}, 1);          // a session's final driveItem
+  set.add(m, flavor_kind::outlook, graph, "o1", quantum + 3, {}, 2, false);  // one POST
+  set.add(m, flavor_kind::drive, graph, "d2", quantum * 2, {}, 3, false);   // one PUT's driveItem
   CHECK(m.run() == 2);
   CHECK(m.outcome(0).code == errc::integrity_mismatch);
   CHECK(m.outcome(0).integrity_checked);
   CHECK(!m.outcome(1).code);
+  CHECK(m.outcome(1).result.simple_request);
   CHECK(m.outcome(2).code == errc::integrity_mismatch);
+  CHECK(m.outcome(2).integrity_checked);
+  CHECK(m.outcome(2).result.simple_request);
 }
 
 TEST_CASE("on_finished feeds a long list a few uploads at a time" * doctest::timeout(60)) {
-  emutest::emulator_process emu(emulator_args());
+  emutest::emulator_process emu(emulator_args());  // To Do sessions take any size (T1)
   REQUIRE(emu.started());
   const std::string graph = emu.base() + "/v1.0";
   struct feeder {
@@ -362,7 +371,8 @@ TEST_CASE("on_finished feeds a long list a few uploads at a time" * doctest::tim
     unsigned added = 0;
     std::vector<std::size_t> finished;
     void add_one() {
-      set.add(*m, flavor_kind::todo, *graph, "l" + std::to_string(added), quantum + added, {}, added);
+      set.add(*m, flavor_kind::todo, *graph, "l" + std::to_string(added), quantum + added, {}, added,
+              added % 2 == 0);  // To Do sessions (bearer on PUT {uploadUrl}/content, T2) and POSTs (T4)
       ++added;
     }
     static void on_finished(void* p, std::size_t index) {
@@ -385,5 +395,11 @@ TEST_CASE("on_finished feeds a long list a few uploads at a time" * doctest::tim
   CHECK(f.finished.size() == 7);
   CHECK(m.peak_running() == 2);
   for (std::size_t i = 0; i < m.size(); ++i) CHECK(!m.outcome(i).code);
-  f.set.check_landed(emutest::get_report(emu.base()));
+  const auto report = emutest::get_report(emu.base());
+  f.set.check_landed(report);
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    CAPTURE(i);
+    CHECK(landed_via(report, f.set.items[i]->name) == (i % 2 == 0 ? "session" : "post"));
+  }
+  CHECK(violation_count(report) == 0);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Failures the user must see clearly: 409 conflict (exit 3 with the server's
-# code), retries exhausted (exit 4), a rejected bearer token (exit 3), an
-# unreachable server (exit 4); plus deferCommit, conflict=rename and --parallel.
+# code; a small file by its PUT .../content, a larger one by its session),
+# retries exhausted (exit 4), a rejected bearer token (exit 3), an unreachable
+# server (exit 4); plus deferCommit, conflict=rename and --parallel.
 . "$(dirname "$0")/lib.sh"
 start_emulator
 make_file "$WORK/f" 700000
@@ -11,6 +12,10 @@ run_cli conflict --allow-http --graph-base "$GRAPH" --conflict fail "$WORK/f" dr
 expect_rc 3 "409 conflict"
 grep -q "^rangeup-upload: $WORK/f: .*(HTTP 409 nameAlreadyExists)" "$ERR" || fail "409 line: $(cat "$ERR")"
 [ "$(wc -l <"$ERR")" = 1 ] || fail "the error should be one line: $(cat "$ERR")"
+[ "$(counter simple_puts)" = 2 ] || fail "the small file did not go by PUT .../content"
+run_cli conflict-session --allow-http --graph-base "$GRAPH" --conflict fail --force-session "$WORK/f" drive:root/dup.bin
+expect_rc 3 "409 conflict (session)"
+grep -q "^rangeup-upload: $WORK/f: .*(HTTP 409 nameAlreadyExists)" "$ERR" || fail "409 line (session): $(cat "$ERR")"
 
 upload_ok rename "$WORK/f" drive:root/dup.bin --conflict rename
 [ "$(json_str "$OUT" name)" != dup.bin ] || fail "rename kept the name"
@@ -43,18 +48,24 @@ GRAPH_TOKEN=$TOKEN "$RANGEUP_UPLOAD" --json --allow-http --graph-base "$GRAPH" -
   --from-list - "$WORK/f" message:L0 <"$WORK/pairs.list" >"$WORK/stdin.out" 2>>"$LEAK_LOG"
 jq -e 'length == 3 and .[0].target == "message:L0"' "$WORK/stdin.out" >/dev/null ||
   fail "--from-list - with a pair on the command line: $(cat "$WORK/stdin.out")"
+expect_no_violations errors
 stop_emulator
 
 start_emulator --faults 503@1:50 --retry-after 1
 run_cli exhausted --allow-http --graph-base "$GRAPH" --max-retries 2 "$WORK/f" message:M
 expect_rc 4 "retries exhausted"
 grep -q "retries exhausted (HTTP 503" "$ERR" || fail "exhausted line: $(cat "$ERR")"
+[ "$(counter completed)" = 0 ] || fail "exhausted: something was stored"
+expect_no_violations exhausted
 stop_emulator
 
 start_emulator --token the-right-token
 run_cli unauthorized --allow-http --graph-base "$GRAPH" "$WORK/f" message:M
 expect_rc 3 "401 on create"
 grep -q "HTTP 401" "$ERR" || fail "401 line: $(cat "$ERR")"
+# The emulator records the refused token; nothing else.
+[ "$(report_jq '[.violations[].kind] | unique | join(",")')" = bearer_unauthorized ] ||
+  fail "401: violations $(violations)"
 stop_emulator
 
 run_cli unreachable --allow-http --graph-base "$GRAPH" --max-retries 0 "$WORK/f" message:M
@@ -63,12 +74,25 @@ grep -qi "connect" "$ERR" || fail "unreachable line: $(cat "$ERR")"
 check_no_leak
 note "ok"
 
-# --timeout bounds the whole upload even when the server stalls.
+# --timeout bounds the whole upload even when the server stalls (here on the
+# 1st of 3 fragments of a session: nothing can have completed).
+make_file "$WORK/big" 3000000
 start_emulator --faults slow@1 --slow-ms 5000
 start=$(date +%s)
-run_cli timeout --allow-http --graph-base "$GRAPH" --timeout 1 "$WORK/f" message:M
+run_cli timeout --allow-http --graph-base "$GRAPH" --timeout 1 --chunk-size 1000000 "$WORK/big" message:M
 expect_rc 4 "--timeout"
 grep -q "gave up after --timeout 1 s" "$ERR" || fail "timeout line: $(cat "$ERR")"
 [ $(($(date +%s) - start)) -le 4 ] || fail "--timeout 1 took too long"
+expect_no_violations timeout
+stop_emulator
+
+# The same stall on a single request (a POST: the service stored the
+# attachment and sits on the answer): giving up must not read as "nothing
+# happened" — uploading again would attach the file twice.
+start_emulator --faults slow@1 --slow-ms 5000
+run_cli timeout-post --allow-http --graph-base "$GRAPH" --timeout 1 "$WORK/f" message:M
+expect_rc 4 "--timeout during a POST"
+grep -q "may have completed" "$ERR" || fail "timeout during the POST: no 'may have completed': $(cat "$ERR")"
+expect_no_violations timeout-post
 check_no_leak
 note "ok (timeout)"

@@ -40,6 +40,7 @@ echo more >>"$WORK/g"
 finish_cli
 expect_rc 5 "file changed during the upload"
 grep -q "changed during the upload" "$WORK/k.err" || fail "source changed line: $(cat "$WORK/k.err")"
+expect_no_violations interrupt
 stop_emulator
 
 # SIGINT while the server sits on an answer (no bytes moving) still cancels at
@@ -55,5 +56,6 @@ took=$(($(date +%s%3N) - start))
 expect_rc 130 "SIGINT during a stalled response"
 [ "$took" -lt 4000 ] || fail "SIGINT during a stalled response took $took ms (the stall is 8 s)"
 [ "$(counter deletes)" = 1 ] || fail "stalled: the session was not deleted"
+expect_no_violations stalled
 check_no_leak
 note "ok (resume after SIGINT, source change, SIGINT during a stall)"

@@ -105,25 +105,55 @@ wait_for() {
 expect_rc() { [ "$RC" = "$1" ] || fail "$2: exit $RC, expected $1"; }
 
 CURL_TLS=()
+# The emulator's report (JSON) and jq questions about it.
 report() { curl -s -m 10 "${CURL_TLS[@]}" "$EMU_URL/_emulator/report"; }
-counter() { report | grep -o "\"$1\":[0-9]*" | head -n 1 | cut -d: -f2; }
+report_jq() {  # report_jq [jq options...] FILTER
+  local r
+  r=$(report) && [ -n "$r" ] || fail "no report from the emulator at $EMU_URL"
+  jq -r "$@" <<<"$r"
+}
+counter() { report_jq --arg c "$1" '.counters[$c] // empty'; }
 counter_is() { [ "$(counter "$1")" = "$2" ]; }
+# The latest stored entry for an id the CLI printed (conflict=replace and
+# drive-item: keep the id; the latest entry wins), as compact JSON.
+entry_of_id() { report_jq -c --arg id "$1" '[.files[] | select(.id == $id)] | last // empty'; }
+field_of_id() { report_jq --arg id "$1" --arg f "$2" '[.files[] | select(.id == $id)] | last | .[$f] | if . == null then empty else tostring end'; }
 # The stored file's sha256 for an id the CLI printed.
-# The latest entry wins (conflict=replace keeps the id).
-sha_of_id() { report | grep -o "{[^{}]*\"id\":\"$1\"[^{}]*}" | grep -o '"sha256":"[0-9a-f]*"' | tail -n 1 | cut -d'"' -f4; }
+sha_of_id() { field_of_id "$1" sha256; }
 # printDocument answers with the document id: find the stored file by name.
-sha_of_print() { report | grep -o "{[^{}]*\"flavor\":\"print\",\"name\":\"$1\"[^{}]*}" | grep -o '"sha256":"[0-9a-f]*"' | tail -n 1 | cut -d'"' -f4; }
-violations() { report | grep -o '"violations":\[[^]]*\]'; }
+sha_of_print() { report_jq --arg n "$1" '[.files[] | select(.flavor == "print" and .name == $n)] | last | .sha256 // empty'; }
+print_entry() { report_jq -c --arg n "$1" '[.files[] | select(.flavor == "print" and .name == $n)] | last // empty'; }
+# How many files the emulator stored for a flavor (message, event, todo, drive, print).
+stored_count() { report_jq --arg f "$1" '[.files[] | select(.flavor == $f)] | length'; }
+violations() { report_jq -c '.violations'; }
+# Every emulator run of a script ends with this: the CLI broke no documented rule.
+expect_no_violations() {  # label
+  local v
+  v=$(violations)
+  [ "$v" = '[]' ] || fail "$1: emulator violations: $v"
+}
 # json_str FILE KEY / json_num FILE KEY: a member of the --json output.
-json_str() { grep -o "\"$2\":\"[^\"]*\"" "$1" | head -n 1 | cut -d'"' -f4; }
-json_num() { grep -o "\"$2\":[0-9.]*" "$1" | head -n 1 | cut -d: -f2; }
+# (bash matching, no grep: the scripts call these often and each process costs.)
+json_str() {
+  local text re="\"$2\":\"([^\"]*)\""
+  text=$(<"$1")
+  [[ $text =~ $re ]] && echo "${BASH_REMATCH[1]}"
+  return 0
+}
+json_num() {
+  local text re="\"$2\":([0-9.]*)"
+  text=$(<"$1")
+  [[ $text =~ $re ]] && echo "${BASH_REMATCH[1]}"
+  return 0
+}
 
 # make_file PATH SIZE: pseudo-random content (different per file).
 make_file() { head -c "$2" /dev/urandom >"$1"; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
 # upload_ok NAME FILE TARGET [options...]: uploads, requires exit 0 and that
-# the emulator stored exactly the file's bytes. Sets ID.
+# the emulator stored exactly the file's bytes. Sets ID and ENTRY (the
+# report's entry for the stored file; entry_get reads it).
 upload_ok() {
   local name=$1 file=$2 target=$3
   shift 3
@@ -132,12 +162,17 @@ upload_ok() {
   ID=$(json_str "$OUT" id)
   [ -n "$ID" ] || fail "$name: no id in $(cat "$OUT")"
   [ "$(json_num "$OUT" size)" = "$(stat -c %s "$file")" ] || fail "$name: size mismatch"
-  local stored
   case $target in
-    print:*) stored=$(sha_of_print "$(basename "$file")") ;;
-    *) stored=$(sha_of_id "$ID") ;;
+    print:* | print-share:*) ENTRY=$(print_entry "$(basename "$file")") ;;
+    *) ENTRY=$(entry_of_id "$ID") ;;
   esac
-  [ "$stored" = "$(sha "$file")" ] || fail "$name: stored sha256 differs for $ID"
+  [ "$(entry_get sha256)" = "$(sha "$file")" ] || fail "$name: stored sha256 differs for $ID: $ENTRY"
+}
+# entry_get KEY: a string, number or boolean member of ENTRY (null reads as "").
+entry_get() {
+  local re="\"$1\":(\"([^\"]*)\"|([^,}\"]*))"
+  [[ $ENTRY =~ $re ]] || return 0
+  if [ "${BASH_REMATCH[3]}" = null ]; then echo; else echo "${BASH_REMATCH[2]}${BASH_REMATCH[3]}"; fi
 }
 
 track_resume_file() { RESUME_FILES+=("$1"); }
@@ -153,10 +188,10 @@ expect_item_adopted() {  # label
 }
 
 # ... or reported as "may have completed" (exit 4), and stored exactly once.
-expect_reported_once() {  # label file
+expect_reported_once() {  # label file [sessions created: 1]
   expect_rc 4 "$1"
   grep -q "may have completed" "$ERR" || fail "$1: no clear message: $(cat "$ERR")"
-  [ "$(counter creates)" = 1 ] || fail "$1: a second session was created ($(counter creates))"
+  [ "$(counter creates)" = "${3:-1}" ] || fail "$1: expected ${3:-1} session(s), $(counter creates) created"
   [ "$(counter completed)" = 1 ] || fail "$1: expected exactly one stored upload"
   report | grep -q "\"sha256\":\"$(sha "$2")\"" || fail "$1: the stored upload is not the file"
 }

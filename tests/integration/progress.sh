@@ -2,6 +2,8 @@
 # Progress with several files (stderr is not a terminal: plain lines every
 # 2 s): the aggregate line counts files, and each file in progress has its
 # own line. Paced by --limit-rate so at least one report falls mid-upload.
+# The message and To Do files (3 000 000 bytes) go in sessions, the drive
+# file as one PUT .../content: progress is reported for both.
 . "$(dirname "$0")/lib.sh"
 TEST_NAME=progress
 start_emulator
@@ -14,5 +16,6 @@ for i in 1 2 3; do
   grep -qE "^rangeup-upload: $WORK/part$i: +[0-9]+%" "$ERR" || fail "no progress line for part$i: $(cat "$ERR")"
 done
 [ "$(grep -c ': uploaded ' "$OUT")" = 3 ] || fail "expected three results: $(cat "$OUT")"
+expect_no_violations progress
 check_no_leak
 note "ok"

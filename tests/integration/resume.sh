@@ -2,18 +2,25 @@
 # --resume after SIGKILL mid-upload: the second run continues the same session
 # (no second create, no restart) and re-sends less than one chunk. Then a
 # finished resume file is reported, not re-uploaded, and a foreign one refused.
-# Argument: message | drive.
+# Argument: message | todo | drive (To Do: the status GET carries the bearer, T2).
 . "$(dirname "$0")/lib.sh"
 FLAVOR=${1:-drive}
 TEST_NAME=resume-$FLAVOR
 start_emulator
-if [ "$FLAVOR" = drive ]; then
-  TARGET=drive:root/resumed.bin
-  CHUNK=983040   # 3 x 320 KiB
-else
-  TARGET=message:MSG-R
-  CHUNK=1048576
-fi
+case $FLAVOR in
+  drive)
+    TARGET=drive:root/resumed.bin
+    CHUNK=983040   # 3 x 320 KiB
+    ;;
+  todo)
+    TARGET=todo:LIST-R/TASK-R
+    CHUNK=1048576
+    ;;
+  *)
+    TARGET=message:MSG-R
+    CHUNK=1048576
+    ;;
+esac
 SIZE=$((12 * 1048576 + 12345))
 make_file "$WORK/f" $SIZE
 STATE=$WORK/state.resume
@@ -51,6 +58,7 @@ run_cli run3 --json --allow-http --graph-base "$GRAPH" --resume "$STATE" "$WORK/
 expect_rc 0 "finished resume file"
 [ "$(json_str "$OUT" id)" = "$ID" ] || fail "finished resume file: different id"
 [ "$(counter creates)" = "$creates" ] || fail "finished resume file: uploaded again"
+expect_no_violations "resume-$FLAVOR"
 
 # A resume file for another file / target is refused clearly.
 make_file "$WORK/other" 5000

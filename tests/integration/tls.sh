@@ -20,6 +20,14 @@ run_cli trusted --json --graph-base "$GRAPH" --ca-file "$WORK/server.pem" "$WORK
 expect_rc 0 "trusted self-signed"
 ID=$(json_str "$OUT" id)
 [ "$(sha_of_id "$ID")" = "$(sha "$WORK/f")" ] || fail "https upload stored other bytes"
+# Small files as one request over TLS: the POST's base64 body and the drive PUT.
+make_file "$WORK/small" 100000
+for target in message:MSG-T drive:root/tls-small.bin; do
+  run_cli "trusted-small-${target%%:*}" --json --graph-base "$GRAPH" --ca-file "$WORK/server.pem" "$WORK/small" "$target"
+  expect_rc 0 "trusted self-signed, small file to $target"
+  [ "$(sha_of_id "$(json_str "$OUT" id)")" = "$(sha "$WORK/small")" ] || fail "https: $target stored other bytes"
+done
+[ "$(counter attachment_posts)" = 1 ] && [ "$(counter simple_puts)" = 1 ] || fail "https: small files not sent as one request"
 
 creates=$(counter creates)
 run_cli untrusted --graph-base "$GRAPH" --max-retries 0 "$WORK/f" message:MSG-T
@@ -29,6 +37,10 @@ run_cli wrong-ca --graph-base "$GRAPH" --max-retries 0 --ca-file "$WORK/other.pe
 expect_rc 4 "certificate of another CA"
 grep -q "TLS error" "$ERR" || fail "wrong-ca line: $(cat "$ERR")"
 [ "$(counter creates)" = "$creates" ] || fail "a request went through an untrusted connection"
+run_cli untrusted-small --graph-base "$GRAPH" --max-retries 0 "$WORK/small" message:MSG-T
+expect_rc 4 "untrusted certificate, small file"
+[ "$(counter attachment_posts)" = 1 ] || fail "a POST went through an untrusted connection"
+expect_no_violations tls
 
 # http:// to the same host without --allow-http is refused locally.
 run_cli plain-http --graph-base "http://127.0.0.1:9/v1.0" "$WORK/f" message:MSG-T

@@ -62,6 +62,8 @@ faults=$(counter faults_injected)
 bad=$(violations | grep -o '"kind":"[a-z_]*"' | grep -v range_already_received | sort | uniq -c)
 [ -z "$bad" ] || fail "protocol violations: $bad"
 check_no_leak
-note "RESULT uploads $UPLOADS: ok $ok, typed failures $typed; faults injected $faults (survived by the ok uploads: retries $retries, restarts $restarts); $((bytes / 1048576)) MiB verified in $(($(date +%s) - started)) s; seed $SEED"
+# Small files go as one request (attachments < 3 000 000 bytes: POST; drive <= 4 MiB: PUT;
+# docs/PROTOCOL.md O3, T4, D7), the rest in sessions: the soak covers both under faults.
+note "RESULT uploads $UPLOADS: ok $ok, typed failures $typed; faults injected $faults (survived by the ok uploads: retries $retries, restarts $restarts); $((bytes / 1048576)) MiB verified in $(($(date +%s) - started)) s; sessions $(counter creates), attachment POSTs $(counter attachment_posts), drive PUTs $(counter simple_puts); seed $SEED"
 [ "$faults" -ge 1 ] || [ "$UPLOADS" -lt 10 ] || fail "no fault was injected"
 [ "$ok" -ge 1 ] || fail "no upload succeeded"

@@ -80,6 +80,12 @@ json_object& json_object::boolean(const char* k, bool value) {
   return *this;
 }
 
+json_object& json_object::null(const char* k) {
+  key(k);
+  text_ += "null";
+  return *this;
+}
+
 json_object& json_object::real(const char* k, double value) {
   key(k);
   char buf[32];

@@ -1,7 +1,8 @@
 #pragma once
-// The --json result object: {"id","name","size","target","bytes_sent",
-// "retries","restarts","seconds"} on success; {"target","file","error",...}
-// on failure. Never contains an uploadUrl.
+// The --json result object: {"file","id","name","size","target","bytes_sent",
+// "retries","restarts","seconds","method",...} on success ("id": null with
+// "id_unknown": true when the service did not return it); {"file","target",
+// "error","exit",...} on failure. Never contains an uploadUrl.
 
 #include <cstdint>
 #include <string>
@@ -15,6 +16,7 @@ class json_object {
   json_object& number(const char* key, std::uint64_t value);
   json_object& real(const char* key, double value);
   json_object& boolean(const char* key, bool value);
+  json_object& null(const char* key);
   std::string str() const { return text_ + "}"; }
 
  private:

@@ -1,5 +1,5 @@
 // rangeup-upload: uploads files through Microsoft Graph upload sessions
-// (DESIGN.md §3.1). Parsing, the per-file job, progress and output live in
+// (README, "The command-line uploader"). Parsing, the per-file job, progress and output live in
 // their own files; this one wires them together and picks the exit code.
 
 #include <unistd.h>
@@ -128,23 +128,36 @@ int main(int argc, char** argv) {
       }
       continue;
     }
+    // PROTOCOL.md E6: the attachment exists but its id is unknown. Said even
+    // under --quiet and --json: the one thing the user must not do is upload again.
+    if (r.id_unknown)
+      out.err("rangeup-upload: " + job.file + ": note: the service did not return the attachment id; "
+              "the attachment exists, do not upload it again");
+    // "single-request": no upload session (a small file); "none": nothing sent
+    // this run (the resume file records a finished upload).
+    const char* method = r.already_done ? "none" : r.simple_request ? "single-request" : "session";
     if (opts.json) {
-      json_results.push_back(json_object()
-                  .string("file", job.file)
-                  .string("id", r.id)
-                  .string("name", r.name)
-                  .number("size", r.size)
-                  .string("target", job.where.text)
-                  .number("bytes_sent", r.bytes_sent)
-                  .number("retries", r.retries)
-                  .number("restarts", r.restarts)
-                  .real("seconds", r.seconds)
-                  .string("quickXorHash", r.quick_xor_hash)
-                  .boolean("integrity_checked", r.integrity_checked)
-                  .str());
+      json_object o;
+      o.string("file", job.file);
+      if (r.id_unknown) o.null("id").boolean("id_unknown", true);
+      else o.string("id", r.id);
+      o.string("name", r.name)
+          .number("size", r.size)
+          .string("target", job.where.text)
+          .string("method", method)
+          .number("bytes_sent", r.bytes_sent)
+          .number("retries", r.retries)
+          .number("restarts", r.restarts)
+          .real("seconds", r.seconds)
+          .string("quickXorHash", r.quick_xor_hash)
+          .boolean("integrity_checked", r.integrity_checked);
+      if (!r.content_type.empty()) o.string("contentType", r.content_type);
+      json_results.push_back(o.str());
     } else {
       std::string line = job.file + ": " + (r.already_done ? "already uploaded (per the resume file)" : "uploaded") +
-                         " " + format_bytes(static_cast<double>(r.size)) + " to " + job.where.text + ", id " + r.id;
+                         " " + format_bytes(static_cast<double>(r.size)) + " to " + job.where.text;
+      if (r.simple_request) line += " in one request";
+      line += r.id_unknown ? ", id not returned by the service" : ", id " + r.id;
       if (!r.already_done && r.seconds > 0)
         line += " (" + format_bytes(static_cast<double>(r.size) / r.seconds) + "/s, " + std::to_string(r.retries) +
                 " retries)";

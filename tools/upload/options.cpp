@@ -3,6 +3,9 @@
 #include <fstream>
 #include <iostream>
 
+#include "content_type.hpp"
+#include "rangeup/flavors/outlook_attachment.hpp"
+#include "rangeup/flavors/todo_attachment.hpp"
 #include "units.hpp"
 
 namespace upload_cli {
@@ -44,18 +47,30 @@ bool read_list(const std::string& path, std::vector<std::string>& pairs, std::st
 const char* const usage_text =
     "usage: rangeup-upload [options] FILE TARGET [FILE TARGET ...]\n"
     "       rangeup-upload [options] --from-list LIST   (one FILE TARGET per line)\n"
-    "Uploads FILE through a Microsoft Graph upload session.\n"
+    "Uploads FILE through a Microsoft Graph upload session, or in one request when it\n"
+    "is small: attachments under 3000000 bytes, drive files up to 4 MiB.\n"
     "  TARGET  message:<id> | event:<id> | todo:<list-id>/<task-id>\n"
     "          | drive:<parent-item-id>/<name> | drive-path:<path/in/drive>\n"
+    "          | drive-item:<item-id>   (replace that existing file's content)\n"
     "          | print:<printer-id>/<job-id>/<document-id>\n"
+    "          | print-share:<share-id>/<job-id>/<document-id>\n"
     "  --graph-base URL     default https://graph.microsoft.com/v1.0 (beta also valid)\n"
     "  --user ID            use /users/{ID} instead of /me\n"
     "  --token-env NAME     env var holding the bearer token (default GRAPH_TOKEN)\n"
     "  --chunk-size BYTES   K/M/G, KiB/MiB/GiB suffixes (all binary); validated per service\n"
+    "                       (message, event, todo: at most 4000000 bytes)\n"
     "  --chunk-size auto    (drive targets) adapt the fragment size to the measured\n"
     "                       throughput and failures, in 320 KiB steps below 60 MiB\n"
-    "  --conflict fail|replace|rename   (drive targets)\n"
+    "  --force-session      always an upload session, also for small files\n"
+    "  --content-type TYPE  (message, event, todo, print) default: from the file name's\n"
+    "                       extension (/etc/mime.types, then a built-in table)\n"
+    "  --inline             (message, event) an inline attachment\n"
+    "  --content-id ID      (message, event) the attachment's content id (cid:ID)\n"
+    "  --conflict fail|replace|rename   (drive:, drive-path:) if the name is taken;\n"
+    "                       without it, small files (one request) send fail\n"
     "  --defer-commit       commit explicitly after the last byte (drive targets)\n"
+    "  --drive-id ID        (drive targets) upload into /drives/{ID}, e.g. a SharePoint\n"
+    "                       document library, instead of the user's OneDrive\n"
     "  --resume FILE        keep session state in FILE; rerunning continues the upload\n"
     "  --limit-rate BYTES   cap the upload rate (bytes per second, K/M suffixes); one\n"
     "                       limit shared by all files of a --parallel run\n"
@@ -74,8 +89,10 @@ const char* const usage_text =
     "  --json               print the result as JSON on stdout (an array for several files)\n"
     "  --quiet              no progress output\n"
     "  --help, --version\n"
-    "exit: 0 done, 2 usage, 3 server rejected (4xx), 4 retries exhausted / network\n"
-    "      / integrity mismatch (the service stored other bytes), 5 local I/O\n";
+    "exit: 0 done (also when the service did not return the attachment id: a note on\n"
+    "      stderr, do not upload again), 2 usage, 3 server rejected (4xx, 501, 507),\n"
+    "      4 retries exhausted / network / malformed server response / integrity\n"
+    "      mismatch (the service stored other bytes), 5 local I/O\n";
 
 parse_outcome parse_options(int argc, char** argv, options& out, std::string& error) {
   std::vector<std::string> positional;
@@ -123,6 +140,10 @@ parse_outcome parse_options(int argc, char** argv, options& out, std::string& er
     if (arg == "--version") return parse_outcome::version;
     if (arg == "--defer-commit") {
       if (!flag(out.defer_commit)) return parse_outcome::usage_error;
+    } else if (arg == "--force-session") {
+      if (!flag(out.force_session)) return parse_outcome::usage_error;
+    } else if (arg == "--inline") {
+      if (!flag(out.is_inline)) return parse_outcome::usage_error;
     } else if (arg == "--allow-http") {
       if (!flag(out.allow_http)) return parse_outcome::usage_error;
     } else if (arg == "--no-verify") {
@@ -154,6 +175,17 @@ parse_outcome parse_options(int argc, char** argv, options& out, std::string& er
       } else if (arg == "--conflict") {
         if (value != "fail" && value != "replace" && value != "rename") return bad("expected fail, replace or rename");
         out.conflict = value;
+      } else if (arg == "--drive-id") {
+        if (!is_printable_value(value) || value.find('/') != std::string::npos) return bad("expected a drive id");
+        out.drive_id = value;
+      } else if (arg == "--content-type") {
+        // PROTOCOL.md O1, T1, P1: a MIME type such as application/pdf (parameters allowed).
+        if (!is_printable_value(value) || value.find('/') == std::string::npos)
+          return bad("expected a MIME type such as application/pdf, without control characters");
+        out.content_type = value;
+      } else if (arg == "--content-id") {
+        if (!is_printable_value(value)) return bad("expected a content id without control characters");
+        out.content_id = value;
       } else if (arg == "--resume") {
         if (value.empty()) return bad("needs a file name");
         out.resume_path = value;
@@ -212,14 +244,52 @@ parse_outcome parse_options(int argc, char** argv, options& out, std::string& er
     if (!parse_target(positional[k + 1], job.where, error)) return parse_outcome::usage_error;
     out.jobs.push_back(job);
   }
-  const bool any_drive = [&] {
+  // Options for some kinds of target: a usage error when no target of the
+  // run takes them (in a mixed run they apply to the targets that do).
+  const auto any = [&](bool (*takes)(target::kind)) {
     for (const auto& j : out.jobs)
-      if (j.where.what == target::kind::drive || j.where.what == target::kind::drive_path) return true;
+      if (takes(j.where.what)) return true;
     return false;
-  }();
-  if ((out.defer_commit || !out.conflict.empty()) && !any_drive) {
-    error = "--conflict and --defer-commit apply to drive targets only";
+  };
+  const auto names_a_drive_item = [](target::kind k) {
+    return k == target::kind::drive || k == target::kind::drive_path;
+  };
+  const auto sends_content_type = [](target::kind k) { return !is_drive(k); };
+  if (!out.conflict.empty() && !any(names_a_drive_item)) {
+    error = "--conflict applies to drive: and drive-path: targets only (drive-item: always replaces)";
     return parse_outcome::usage_error;
+  }
+  if (out.defer_commit && !any(is_drive)) {
+    error = "--defer-commit applies to drive targets only";
+    return parse_outcome::usage_error;
+  }
+  if (!out.drive_id.empty() && !any(is_drive)) {
+    error = "--drive-id applies to drive:, drive-path: and drive-item: targets only";
+    return parse_outcome::usage_error;
+  }
+  if ((out.is_inline || !out.content_id.empty()) && !any(is_outlook)) {
+    error = "--inline and --content-id apply to message: and event: targets only";
+    return parse_outcome::usage_error;
+  }
+  if (!out.content_type.empty() && !any(sends_content_type)) {
+    error = "--content-type applies to message:, event:, todo:, print: and print-share: targets only";
+    return parse_outcome::usage_error;
+  }
+  // PROTOCOL.md O5, T2: Outlook and To Do fragments stay under 4 MB. The core
+  // refuses a larger chunk at construction too; saying so here names the limit
+  // before any file is opened, whatever the file's size.
+  constexpr std::uint64_t attachment_max_chunk = rangeup::outlook_attachment::default_planner::max_chunk;
+  static_assert(attachment_max_chunk == rangeup::todo_attachment::default_planner::max_chunk,
+                "one limit for both attachment kinds");
+  if (out.chunk_size > attachment_max_chunk) {
+    for (const auto& j : out.jobs) {
+      if (is_outlook(j.where.what) || j.where.what == target::kind::todo) {
+        error = "--chunk-size " + std::to_string(out.chunk_size) +
+                ": fragments for message, event and todo targets are at most " +
+                std::to_string(attachment_max_chunk) + " bytes";
+        return parse_outcome::usage_error;
+      }
+    }
   }
   if (!out.resume_path.empty() && out.jobs.size() > 1) {
     error = "--resume keeps the state of one upload; give one FILE TARGET pair";

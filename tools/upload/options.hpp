@@ -1,5 +1,5 @@
 #pragma once
-// rangeup-upload's command line (DESIGN.md §3.1, issue 6 item 4).
+// rangeup-upload's command line (README, "The command-line uploader"; --help).
 
 #include <cstdint>
 #include <string>
@@ -25,6 +25,11 @@ struct options {
   bool chunk_auto = false;              // --chunk-size auto: adaptive fragments (drive targets)
   std::string conflict;                 // drive: fail | replace | rename (empty: service default)
   bool defer_commit = false;            // drive
+  std::string drive_id;                 // drive: /drives/{id} (a SharePoint document library); empty: the user's drive
+  bool force_session = false;           // never the one-request path for small files
+  std::string content_type;             // attachments and print; empty: inferred from the file name
+  bool is_inline = false;               // Outlook: inline attachment
+  std::string content_id;               // Outlook: the inline attachment's CID
   std::string resume_path;
   std::uint64_t limit_rate = 0;         // bytes/s, 0: unlimited (one bucket shared by all files)
   bool verify = true;                   // QuickXorHash integrity check (--no-verify turns it off)

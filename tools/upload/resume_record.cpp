@@ -17,6 +17,7 @@ std::string format_done_record(const done_record& r) {
   std::ostringstream o;
   o << done_magic << "\ntarget=" << one_line(r.target) << "\nsize=" << r.size << "\nmtime=" << r.mtime_ns
     << "\nid=" << one_line(r.id) << "\nname=" << one_line(r.name) << "\n";
+  if (r.id_unknown) o << "id_unknown=1\n";
   return o.str();
 }
 
@@ -43,6 +44,7 @@ bool parse_done_record(const std::string& text, done_record& r) {
       }
     } else if (key == "id") r.id = value, have_id = true;
     else if (key == "name") r.name = value;
+    else if (key == "id_unknown") r.id_unknown = value == "1";
   }
   return have_target && have_size && have_id;
 }

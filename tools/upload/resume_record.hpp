@@ -13,6 +13,7 @@ struct done_record {
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
   std::string id, name;
+  bool id_unknown = false;  // the service did not return the id (id is empty)
 };
 
 inline constexpr const char* done_magic = "rangeup-upload-done-v1";

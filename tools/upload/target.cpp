@@ -33,7 +33,8 @@ bool parse_target(const std::string& text, target& out, std::string& error) {
   const std::size_t colon = text.find(':');
   if (colon == std::string::npos) {
     error = "target must look like message:<id>, event:<id>, todo:<list>/<task>, drive:<parent>/<name>, "
-            "drive-path:<path> or print:<printer>/<job>/<document>";
+            "drive-path:<path>, drive-item:<item-id>, print:<printer>/<job>/<document> or "
+            "print-share:<share>/<job>/<document>";
     return false;
   }
   const std::string kind = text.substr(0, colon);
@@ -81,11 +82,22 @@ bool parse_target(const std::string& text, target& out, std::string& error) {
     out.first = path;
     return true;
   }
-  if (kind == "print") {
-    out.what = target::kind::print;
+  if (kind == "drive-item") {
+    out.what = target::kind::drive_item;
+    out.first = rest;
+    if (rest.empty() || rest.find('/') != std::string::npos) {
+      error = "drive-item: needs one item id (the existing file whose content is replaced)";
+      return false;
+    }
+    return true;
+  }
+  if (kind == "print" || kind == "print-share") {
+    const bool share = kind == "print-share";
+    out.what = share ? target::kind::print_share : target::kind::print;
     const auto p = split_slash(rest, 4);
     if (!all_non_empty(p, 3)) {
-      error = "print: needs <printer-id>/<job-id>/<document-id>";
+      error = kind + (share ? ": needs <share-id>/<job-id>/<document-id>"
+                            : ": needs <printer-id>/<job-id>/<document-id>");
       return false;
     }
     out.first = p[0];
@@ -93,8 +105,15 @@ bool parse_target(const std::string& text, target& out, std::string& error) {
     out.third = p[2];
     return true;
   }
-  error = "unknown target kind '" + kind + "' (message, event, todo, drive, drive-path, print)";
+  error = "unknown target kind '" + kind +
+          "' (message, event, todo, drive, drive-path, drive-item, print, print-share)";
   return false;
 }
+
+bool is_drive(target::kind k) {
+  return k == target::kind::drive || k == target::kind::drive_path || k == target::kind::drive_item;
+}
+bool is_outlook(target::kind k) { return k == target::kind::message || k == target::kind::event; }
+bool is_print(target::kind k) { return k == target::kind::print || k == target::kind::print_share; }
 
 }  // namespace upload_cli

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "content_type.hpp"
 #include "rangeup/io/resume_file.hpp"
 #include "resume_record.hpp"
 #include "units.hpp"
@@ -56,8 +57,18 @@ int exit_for(const std::error_code& ec, int http_status) {
     case errc::payload_too_large:
     case errc::range_not_satisfiable:
     case errc::redirect_refused:
+    case errc::quota_exceeded:  // PROTOCOL.md E4: 507, fatal at once
+    case errc::not_supported:   // PROTOCOL.md E5: 501, fatal at once
       return exit_rejected;
     case errc::integrity_mismatch:  // the service stored other bytes than the file's: like a transfer failure
+      return exit_network;
+    // The server's fault, not the user's: an answer the protocol does not allow
+    // (e.g. an uploadUrl that is not https or holds CR/LF) or one too large to read.
+    case errc::malformed_response:
+    case errc::malformed_json:
+    case errc::malformed_range:
+    case errc::protocol_violation:
+    case errc::response_too_large:
       return exit_network;
     case errc::unexpected_status:
       return http_status >= 400 && http_status < 500 ? exit_rejected : exit_network;
@@ -148,8 +159,18 @@ class typed_job final : public prepared_job {
  public:
   typed_job(const run_env& env, const job_spec& job, job_progress& progress, rangeup::io::file_source source,
             const rangeup::file_info& info)
-      : env_(env), job_(job), source_(std::move(source)), name_(info.name), info_(info), fp_(source_.fingerprint()) {
-    info_.name = name_;  // info.name views the caller's local string, gone when prepare_job returns
+      : env_(env),
+        job_(job),
+        source_(std::move(source)),
+        name_(info.name),
+        content_type_(info.content_type),
+        content_id_(info.content_id),
+        info_(info),
+        fp_(source_.fingerprint()) {
+    // info's views point at prepare_job's locals, gone when it returns.
+    info_.name = name_;
+    info_.content_type = content_type_;
+    info_.content_id = content_id_;
     observer_.p = &progress;
   }
 
@@ -160,15 +181,21 @@ class typed_job final : public prepared_job {
     rangeup::session_options so;
     so.chunk_size = o.chunk_size;
     so.allow_http_loopback = o.allow_http;
+    so.force_session = o.force_session;
     session_ = std::make_unique<Session>(flavor, info_, so);
     if (const std::error_code ec = session_->init_error()) {
       std::string why = describe(ec);
       if (is_rangeup(ec, errc::size_out_of_range))
         why += ": " + std::to_string(info_.size) + " bytes, at most " + std::to_string(Flavor::max_size) + " (" +
                format_bytes(static_cast<double>(Flavor::max_size)) + ") for this target";
-      if (is_rangeup(ec, errc::invalid_chunk_size))
-        why += ": " + std::to_string(o.chunk_size) + " (at most " + std::to_string(Session::planner_type::max_chunk) +
-               ", a multiple of " + std::to_string(Session::planner_type::quantum) + ")";
+      if (is_rangeup(ec, errc::invalid_chunk_size)) {
+        why += ": --chunk-size " + std::to_string(o.chunk_size) + ", at most " +
+               std::to_string(Session::planner_type::max_chunk) + " bytes for " + job_.where.text;
+        if (Session::planner_type::quantum > 1)
+          why += ", a multiple of " + std::to_string(Session::planner_type::quantum);
+      }
+      if (is_rangeup(ec, errc::empty_source) && o.force_session)
+        why += " (an upload session cannot carry 0 bytes; drop --force-session)";
       if (is_rangeup(ec, errc::insecure_url)) why += " (use an https --graph-base, or --allow-http for loopback tests)";
       early = failed(exit_for(ec, 0), why);
       return false;
@@ -212,11 +239,14 @@ class typed_job final : public prepared_job {
     r.seconds = outcome.seconds;
     r.quick_xor_hash = outcome.quick_xor_hash.c_str();
     r.integrity_checked = outcome.integrity_checked;
+    r.content_type = content_type_;
     if (outcome) {
       r.id = outcome.result.id.c_str();
+      r.id_unknown = outcome.result.id_unknown;  // PROTOCOL.md E6: it exists; uploading again would add a copy
+      r.simple_request = outcome.result.simple_request;
       r.name = outcome.result.name.empty() ? std::string(info_.name) : std::string(outcome.result.name.c_str());
       if (!o.resume_path.empty()) {
-        done_record done{job_.where.text, info_.size, fp_.mtime_ns, r.id, r.name};
+        done_record done{job_.where.text, info_.size, fp_.mtime_ns, r.id, r.name, r.id_unknown};
         if (auto ec = rangeup::io::write_file_atomically(o.resume_path, format_done_record(done)))
           env_.out.err("rangeup-upload: warning: cannot write resume file " + o.resume_path + ": " + ec.message());
       }
@@ -277,6 +307,7 @@ class typed_job final : public prepared_job {
       early = job_result{};
       early.already_done = true;
       early.id = done.id;
+      early.id_unknown = done.id_unknown;
       early.name = done.name;
       early.size = done.size;
       return false;
@@ -297,7 +328,7 @@ class typed_job final : public prepared_job {
   const run_env& env_;
   const job_spec& job_;
   rangeup::io::file_source source_;
-  std::string name_;
+  std::string name_, content_type_, content_id_;
   rangeup::file_info info_;
   rangeup::file_fingerprint fp_;
   std::unique_ptr<Session> session_;
@@ -329,7 +360,7 @@ std::unique_ptr<prepared_job> prepare_job(const run_env& env, const job_spec& jo
   }
   progress.total.store(source.size());
   const target& t = job.where;
-  if (opts.chunk_auto && t.what != target::kind::drive && t.what != target::kind::drive_path) {
+  if (opts.chunk_auto && !is_drive(t.what)) {
     early = failed(exit_usage, "--chunk-size auto is only for drive targets");
     return nullptr;
   }
@@ -339,6 +370,15 @@ std::unique_ptr<prepared_job> prepare_job(const run_env& env, const job_spec& jo
   rangeup::file_info info;
   info.name = local_name;
   info.size = source.size();
+  // Attachments and print documents carry a content type (PROTOCOL.md O1, O3,
+  // T4; print requires one, P1); a drive takes none from the upload.
+  const std::string content_type =
+      is_drive(t.what) ? std::string() : opts.content_type.empty() ? infer_content_type(job.file) : opts.content_type;
+  info.content_type = content_type;
+  if (is_outlook(t.what)) {  // in a mixed run --inline/--content-id apply to Outlook targets only
+    info.is_inline = opts.is_inline;
+    info.content_id = opts.content_id;
+  }
   switch (t.what) {
     case target::kind::message:
     case target::kind::event: {
@@ -359,27 +399,35 @@ std::unique_ptr<prepared_job> prepare_job(const run_env& env, const job_spec& jo
       return make_job(env, job, progress, source, info, f, early);
     }
     case target::kind::drive:
-    case target::kind::drive_path: {
+    case target::kind::drive_path:
+    case target::kind::drive_item: {
       rangeup::drive_item f;
       f.graph_base = opts.graph_base;
       f.user = opts.user;
-      if (t.what == target::kind::drive) {
-        f.parent_id = t.first;
-        f.name = t.second;
+      f.drive_id = opts.drive_id;  // PROTOCOL.md D1: /drives/{id}/... (a SharePoint document library)
+      if (t.what == target::kind::drive_item) {
+        f.item_id = t.first;  // PROTOCOL.md D1, D7: replaces that item's content; no conflict behaviour
       } else {
-        f.root_path = t.first;
+        if (t.what == target::kind::drive) {
+          f.parent_id = t.first;
+          f.name = t.second;
+        } else {
+          f.root_path = t.first;
+        }
+        info.name = drive_name;
+        f.conflict_behavior = conflict_of(opts.conflict);
       }
-      info.name = drive_name;
-      f.conflict_behavior = conflict_of(opts.conflict);
       f.defer_commit = opts.defer_commit;
       if (opts.chunk_auto)
         return make_job<rangeup::drive_item, rangeup::adaptive_drive_planner>(env, job, progress, source, info, f,
                                                                               early);
       return make_job(env, job, progress, source, info, f, early);
     }
-    case target::kind::print: {
+    case target::kind::print:
+    case target::kind::print_share: {
       rangeup::print_document f;
       f.graph_base = opts.graph_base;
+      f.via_share = t.what == target::kind::print_share;  // PROTOCOL.md P1: /print/shares/{id}/jobs/...
       f.printer_id = t.first;
       f.job_id = t.second;
       f.document_id = t.third;

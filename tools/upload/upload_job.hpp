@@ -27,7 +27,7 @@
 
 namespace upload_cli {
 
-// Exit codes (DESIGN.md §3.1).
+// Exit codes (--help, README).
 enum exit_code : int { exit_ok = 0, exit_usage = 2, exit_rejected = 3, exit_network = 4, exit_local_io = 5 };
 
 struct job_result {
@@ -41,6 +41,9 @@ struct job_result {
   bool already_done = false;  // --resume file recorded a finished upload
   std::string quick_xor_hash;  // local QuickXorHash (base64) of the bytes sent; empty with --no-verify
   bool integrity_checked = false;  // compared with the service's hash (drive targets)
+  bool id_unknown = false;      // done, but the service did not return the attachment id (id empty)
+  bool simple_request = false;  // sent as one request, without an upload session
+  std::string content_type;     // sent with the file (attachments, print); empty for drive targets
 };
 
 // What every job of one run shares.

@@ -9,7 +9,7 @@
 
 namespace {
 
-constexpr std::size_t file_size = 9 * 1024 * 1024 + 1;  // three ranges, last one a single byte
+constexpr std::size_t file_size = 2 * 4000000 + 1;  // three ranges (PROTOCOL.md O5), last one a single byte
 unsigned char g_file[file_size];
 unsigned char g_received[file_size];
 
