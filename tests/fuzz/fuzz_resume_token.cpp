@@ -29,6 +29,12 @@ bool same(const rangeup::resume_state& a, const rangeup::resume_state& b) {
 }
 
 using outlook_session = rangeup::upload_session<rangeup::outlook_attachment>;
+// Resume tokens belong to sessions: small files would otherwise go as one POST.
+const rangeup::session_options sessions = [] {
+  rangeup::session_options o;
+  o.force_session = true;
+  return o;
+}();
 const rangeup::outlook_attachment target{"https://graph.microsoft.com/v1.0", "",
                                          rangeup::outlook_attachment::parent_kind::message, "AAMkAGI2TG93AAA="};
 
@@ -48,7 +54,7 @@ void check_arbitrary(std::string_view token) {
   // token's, when it has one): restore must fail.
   const std::uint64_t size = ec ? 1000 : st.size;
   if (size > rangeup::outlook_attachment::max_size) return;
-  auto s = std::make_unique<outlook_session>(target, rangeup::file_info{"a.bin", size});
+  auto s = std::make_unique<outlook_session>(target, rangeup::file_info{"a.bin", size}, sessions);
   const std::int64_t mtime = ec ? 0 : st.mtime_ns ^ 1;
   const std::error_code r = s->restore(token, {size, mtime, {}});
   FUZZ_CHECK(r, "restore accepted a token with a mismatched fingerprint");
@@ -105,7 +111,7 @@ void check_session(byte_reader& in) {
   const rangeup::file_info file{"report.pdf", size};
   const rangeup::file_fingerprint fp{size, mtime, hash};
 
-  auto s = std::make_unique<outlook_session>(target, file);
+  auto s = std::make_unique<outlook_session>(target, file, sessions);
   FUZZ_CHECK(!s->init_error(), "init");
   FUZZ_CHECK(!s->set_fingerprint(fp), "fingerprint");
   s->set_bearer_token("SECRET-BEARER");
@@ -124,7 +130,7 @@ void check_session(byte_reader& in) {
   FUZZ_CHECK(na, "save failed: %s", na.error().message().c_str());
   const std::string_view token(a, *na);
 
-  auto t = std::make_unique<outlook_session>(target, file);
+  auto t = std::make_unique<outlook_session>(target, file, sessions);
   const std::error_code ec = t->restore(token, fp);
   FUZZ_CHECK(!ec, "restore of a saved token failed: %s", ec.message().c_str());
   static char b[8192];
@@ -134,12 +140,12 @@ void check_session(byte_reader& in) {
   FUZZ_CHECK(step.request() && step.request()->bearer_token.empty() && step.request()->url == s->next_step(now).request()->url,
              "a restored session's first request is not a token-less request to the uploadUrl");
 
-  auto other_mtime = std::make_unique<outlook_session>(target, file);
+  auto other_mtime = std::make_unique<outlook_session>(target, file, sessions);
   FUZZ_CHECK(other_mtime->restore(token, {size, mtime ^ 1, hash}) == errc::resume_mismatch, "mtime not checked");
-  auto other_name = std::make_unique<outlook_session>(target, rangeup::file_info{"report2.pdf", size});
+  auto other_name = std::make_unique<outlook_session>(target, rangeup::file_info{"report2.pdf", size}, sessions);
   FUZZ_CHECK(other_name->restore(token, fp) == errc::resume_mismatch, "target not checked");
   if (size > 1) {
-    auto other_size = std::make_unique<outlook_session>(target, rangeup::file_info{"report.pdf", size - 1});
+    auto other_size = std::make_unique<outlook_session>(target, rangeup::file_info{"report.pdf", size - 1}, sessions);
     FUZZ_CHECK(other_size->restore(token, {size - 1, mtime, hash}) == errc::resume_mismatch, "size not checked");
   }
 }
