@@ -130,9 +130,16 @@ class upload_session {
   // next_step() reports failed with the same code.
   std::error_code init_error() const noexcept { return init_error_; }
 
-  // The Graph token for the createUploadSession request (not copied: keep it
-  // alive while the session may create, i.e. until done/failed).
+  // The Graph token for the requests that carry it (the create, the single
+  // request, the item look-up; To Do's uploadUrl requests). Not copied: keep
+  // it alive until the session is done or failed.
   void set_bearer_token(std::string_view token) noexcept { bearer_ = token; }
+  // A temporary (e.g. a std::string returned by a function) would dangle as
+  // soon as the call ends: refused at compile time.
+  template <class T, class = std::enable_if_t<!std::is_lvalue_reference<T>::value &&
+                                              !std::is_same<std::decay_t<T>, std::string_view>::value &&
+                                              !std::is_pointer<std::decay_t<T>>::value>>
+  void set_bearer_token(T&& temporary) = delete;
   void set_observer(progress_observer* o) noexcept { observer_ = o; }
   void set_retry(const Retry& r) noexcept { retry_ = r; }
   Retry& retry() noexcept { return retry_; }
