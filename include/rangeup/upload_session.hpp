@@ -171,9 +171,7 @@ class upload_session {
       case phase::ready: break;
     }
     if (cancel_requested_) {
-      if (upload_url_.empty())
-        return fail_step(single_ != single_request::none && final_unanswered_ ? errc::completion_unknown : errc::cancelled,
-                         0);
+      if (upload_url_.empty()) return fail_step(may_have_completed() ? errc::completion_unknown : errc::cancelled, 0);
       return emit(action::cancel);
     }
     if (waiting_ && now < wait_until_) return step::wait(wait_until_);
