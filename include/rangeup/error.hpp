@@ -57,6 +57,7 @@ enum class errc : int {
                             // the upload may have completed; uploading again could add a second copy
   quota_exceeded,           // 507 insufficientStorage / quotaLimitReached: fatal, never retried
   not_supported,            // 501 notSupported: fatal, never retried
+  token_unavailable,        // the session needed a bearer token and none came (no provider, or it failed)
 };
 
 class error_category_impl final : public std::error_category {
@@ -112,6 +113,7 @@ class error_category_impl final : public std::error_category {
                "completed (check before uploading again)";
       case errc::quota_exceeded: return "insufficient storage: the quota is used up (507)";
       case errc::not_supported: return "the service does not support this request (501)";
+      case errc::token_unavailable: return "no access token: the token provider failed or gave none";
     }
     return "unknown rangeup error";
   }

@@ -55,15 +55,20 @@ class progress_observer {
 
 class step {
  public:
-  enum class kind : unsigned char { send, wait, done, failed };
+  // need_token: the next request must carry the Graph bearer token and the
+  // session has none, or the service rejected the one it had (401). Answer
+  // with set_bearer_token(fresh), then ask next_step again. Never asked for a
+  // request to a pre-authenticated uploadUrl (docs/PROTOCOL.md O4).
+  enum class kind : unsigned char { send, wait, done, failed, need_token };
 
   static step send(const request_view* r) noexcept { step s(kind::send); s.request_ = r; return s; }
   static step wait(instant until) noexcept { step s(kind::wait); s.until_ = until; return s; }
   static step done(const upload_result* r) noexcept { step s(kind::done); s.result_ = r; return s; }
   static step failed(const rangeup::failure* f) noexcept { step s(kind::failed); s.failure_ = f; return s; }
+  static step need_token() noexcept { return step(kind::need_token); }
 
   kind what() const noexcept { return kind_; }
-  // Exactly one of these is non-null, matching what().
+  // Exactly one of these is non-null, matching what() (none for need_token).
   const request_view* request() const noexcept { return kind_ == kind::send ? request_ : nullptr; }
   const instant* wait_until() const noexcept { return kind_ == kind::wait ? &until_ : nullptr; }
   const upload_result* done() const noexcept { return kind_ == kind::done ? result_ : nullptr; }

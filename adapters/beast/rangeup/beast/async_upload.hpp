@@ -348,6 +348,8 @@ class upload_op {
         const auto slot = inner_slot(self);
         return st.timer.async_wait(boost::asio::bind_cancellation_slot(slot, std::move(self)));
       }
+      case step::kind::need_token:
+        return finish(self, make_error_code(errc::token_unavailable), upload_result{});
       case step::kind::done:
         return finish_done(self, *next.done());
       case step::kind::failed:

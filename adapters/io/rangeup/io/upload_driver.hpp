@@ -241,6 +241,8 @@ class upload_run {
         a.until = s.wait_until()->ms;
         return a;
       }
+      case step::kind::need_token:
+        return finish(make_error_code(errc::token_unavailable));  // until io/engine.hpp answers it
       case step::kind::send:
         break;
     }
