@@ -13,10 +13,14 @@ endif()
 
 set(RANGEUP_HAVE_BOOST OFF)
 set(RANGEUP_HAVE_OPENSSL OFF)
+# Beast, Asio and Boost.JSON are used header-only; 1.81 is the first Debian
+# version that ships Boost.JSON headers (the installed package asks for it too).
+# Always looked for, like nlohmann/json: the Boost.JSON codec (rangeup::json_boost)
+# needs only the headers, whether or not the Beast transport is wanted.
+set(RANGEUP_BOOST_MIN_VERSION 1.81)
+find_package(Boost ${RANGEUP_BOOST_MIN_VERSION} QUIET CONFIG)
+set(RANGEUP_HAVE_BOOST_HEADERS ${Boost_FOUND})
 if(RANGEUP_WITH_BEAST OR RANGEUP_BUILD_TOOLS)
-  # Beast, Asio and Boost.JSON are used header-only; 1.81 is the first Debian
-  # version that ships Boost.JSON headers.
-  find_package(Boost 1.81 QUIET CONFIG)
   find_package(OpenSSL QUIET)
   if(Boost_FOUND AND Threads_FOUND)
     set(RANGEUP_HAVE_BOOST ON)
@@ -57,7 +61,8 @@ endfunction()
 
 _rangeup_report("libcurl transport (rangeup::curl)" "${RANGEUP_WITH_CURL}" "${RANGEUP_HAVE_CURL}" "libcurl4-openssl-dev")
 _rangeup_report("Boost.Beast transport (rangeup::beast)" "${RANGEUP_WITH_BEAST}" "${RANGEUP_HAVE_BOOST}" "libboost1.81-dev")
-_rangeup_report("nlohmann/json codec" "${_rangeup_top}" "${RANGEUP_HAVE_NLOHMANN}" "nlohmann-json3-dev")
+_rangeup_report("nlohmann/json codec (rangeup::json_nlohmann)" "${_rangeup_top}" "${RANGEUP_HAVE_NLOHMANN}" "nlohmann-json3-dev")
+_rangeup_report("Boost.JSON codec (rangeup::json_boost)" "${_rangeup_top}" "${RANGEUP_HAVE_BOOST_HEADERS}" "libboost1.81-dev")
 _rangeup_report("rangeup-upload CLI" "${RANGEUP_BUILD_TOOLS}" "${RANGEUP_HAVE_CURL}" "libcurl4-openssl-dev")
 _rangeup_report("rangeup-emulator" "${RANGEUP_BUILD_TOOLS}" "${RANGEUP_HAVE_BOOST}" "libboost1.81-dev")
 _rangeup_report("tests" "${RANGEUP_BUILD_TESTS}" "${RANGEUP_HAVE_DOCTEST}" "doctest-dev")

@@ -1,7 +1,7 @@
 // Choosing the JSON codec: the same session, reading and writing JSON with
 // Boost.JSON instead of the built-in allocation-free codec.
 #include <rangeup/rangeup.hpp>
-#include <rangeup/json/boost_json_codec.hpp>
+#include <rangeup/boost_json/codec.hpp>
 #include <boost/json/src.hpp>  // Boost.JSON is compiled in exactly one .cpp of a program
 
 #include <cstdio>

@@ -1,7 +1,7 @@
 // Choosing the JSON codec: the same session, reading and writing JSON with
 // nlohmann/json instead of the built-in allocation-free codec.
 #include <rangeup/rangeup.hpp>
-#include <rangeup/json/nlohmann_codec.hpp>
+#include <rangeup/nlohmann_json/codec.hpp>
 
 #include <cstdio>
 

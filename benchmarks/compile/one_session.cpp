@@ -5,6 +5,7 @@ int main() {
   rangeup::outlook_attachment target{"https://graph.microsoft.com/v1.0", "",
                                      rangeup::outlook_attachment::parent_kind::message, "AAMkADI5MAAIT3drCAAA="};
   rangeup::upload_session<rangeup::outlook_attachment> session{target, {"flower.jpg", 3483322}};
+  session.set_bearer_token("<graph token>");  // without one the first step is need_token
   const rangeup::step s = session.next_step(rangeup::instant{0});
   if (const auto* req = s.request()) {
     rangeup::response_view r;

@@ -12,10 +12,10 @@
 #include "graph_answers.hpp"
 #include "rangeup/json/builtin_codec.hpp"
 #if RANGEUP_BENCH_NLOHMANN
-#include "rangeup/json/nlohmann_codec.hpp"
+#include "rangeup/nlohmann_json/codec.hpp"
 #endif
 #if RANGEUP_BENCH_BOOST_JSON
-#include "rangeup/json/boost_json_codec.hpp"
+#include "rangeup/boost_json/codec.hpp"
 #endif
 
 namespace {

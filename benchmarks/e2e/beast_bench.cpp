@@ -4,9 +4,12 @@
 //          (one connection per file, like rangeup-upload).
 //   async: rangeup::beast::async_upload on one single-threaded io_context,
 //          at most PARALLEL uploads in flight.
+// https: --ca-file PEM trusts the emulator's self-signed certificate; one TLS
+// context (trust store loaded once, as rangeup-upload does) serves every
+// connection.
 // Prints one JSON line {"mode","files","bytes","seconds"}; exit 0 only when
 // every upload completed with the size the emulator confirmed.
-//   rangeup-beast-bench sync|async GRAPH_BASE CHUNK_BYTES PARALLEL FILE...
+//   rangeup-beast-bench [--ca-file PEM] sync|async GRAPH_BASE CHUNK_BYTES PARALLEL FILE...
 
 #include <chrono>
 #include <cstdint>
@@ -66,15 +69,11 @@ bool check(const job& j, std::error_code ec, const rangeup::upload_result& r) {
   return true;
 }
 
-rangeup::beast::transport_options transport_options() {
-  rangeup::beast::transport_options o;
-  o.allow_http = true;  // loopback only
-  return o;
-}
+rangeup::beast::transport_options transport_opts;  // set once in main
 
 int run_sync(std::list<job>& jobs) {
   for (job& j : jobs) {
-    rangeup::beast::transport transport(transport_options());
+    rangeup::beast::transport transport(transport_opts);
     const rangeup::upload_outcome out = rangeup::upload(*j.session, transport, j.source);
     if (!check(j, out.code, out.result)) return 4;
   }
@@ -84,7 +83,7 @@ int run_sync(std::list<job>& jobs) {
 int run_async(std::list<job>& jobs, std::size_t parallel) {
   boost::asio::io_context io(1);
   rangeup::beast::upload_options options;
-  options.transport = transport_options();
+  options.transport = transport_opts;
   auto next = jobs.begin();
   int failures = 0;
   // Starts the next upload; each completion starts another, so at most
@@ -115,8 +114,14 @@ int run_async(std::list<job>& jobs, std::size_t parallel) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::string ca_file;
+  if (argc > 2 && std::strcmp(argv[1], "--ca-file") == 0) {
+    ca_file = argv[2];
+    argv += 2;
+    argc -= 2;
+  }
   if (argc < 6 || (std::strcmp(argv[1], "sync") != 0 && std::strcmp(argv[1], "async") != 0)) {
-    std::fprintf(stderr, "usage: rangeup-beast-bench sync|async GRAPH_BASE CHUNK_BYTES PARALLEL FILE...\n");
+    std::fprintf(stderr, "usage: rangeup-beast-bench [--ca-file PEM] sync|async GRAPH_BASE CHUNK_BYTES PARALLEL FILE...\n");
     return 2;
   }
   const bool sync = std::strcmp(argv[1], "sync") == 0;
@@ -124,6 +129,13 @@ int main(int argc, char** argv) {
   const std::uint64_t chunk = std::strtoull(argv[3], nullptr, 10);
   const std::size_t parallel = std::strtoul(argv[4], nullptr, 10);
   if (parallel == 0) return std::fprintf(stderr, "PARALLEL must be at least 1\n"), 2;
+  transport_opts.allow_http = true;  // loopback only
+  transport_opts.ca_file = ca_file;
+  if (graph_base.rfind("https://", 0) == 0) {
+    std::error_code ec;
+    transport_opts.tls_context = rangeup::beast::make_tls_context(transport_opts, ec);
+    if (ec) return std::fprintf(stderr, "TLS context: %s\n", ec.message().c_str()), 5;
+  }
 
   std::list<job> jobs;  // stable addresses: sessions keep views of their targets
   std::uint64_t bytes = 0;

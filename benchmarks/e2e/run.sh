@@ -8,12 +8,15 @@
 # 3. End-to-end against a loopback rangeup-emulator (--store on /dev/shm when
 #    it has room), every case run ROUNDS times, interleaved, order rotated:
 #      a  rangeup-upload, drive flavor, 10 MiB fragments
-#      b  rangeup-upload, Outlook flavor, 4 MiB (64 MiB file only: Outlook
+#      b  rangeup-upload, Outlook flavor, 4 MB (64 MiB file only: Outlook
 #         refuses attachments over 150 MiB before any request is sent)
 #      c  curl CLI, exactly a's ranges, one process, one keep-alive connection
 #         (c4: b's ranges likewise)
 #      d  curl CLI, the whole file in one PUT to /_emulator/sink (the ceiling)
 #      e  Beast sync / async transports (rangeup-beast-bench), a's ranges
+#    and again over HTTPS (a second emulator with --tls-cert, a self-signed
+#    certificate made at run time in build/bench, trusted via --ca-file /
+#    curl --cacert): a, c, d, e_sync, e_async (and the memory case)
 #                                                         -> results/e2e.md
 # 4. Concurrency: 32 files uploaded at once vs one after another
 #                                                         -> results/concurrency.md
@@ -21,9 +24,9 @@
 #                                                            results/scaling.png
 # Raw measurements go to results/raw/; benchmarks/README.md's results block is
 # regenerated from them (only when writing to benchmarks/results). Full run
-# (3 rounds): ~4-5 min to build from scratch at -j2, then ~7 min to measure
-# on 2 cores under load average 5 (less when quiet); --quick (1 round,
-# smaller files) ~1 min after the build.
+# (3 rounds): ~4-5 min to build from scratch at -j2, then ~12 min to measure
+# on 2 cores under load average 3-5 (less when quiet); --quick (1 round,
+# smaller files) ~2 min after the build.
 set -euo pipefail
 export LC_ALL=C
 
@@ -64,7 +67,8 @@ else
   MICRO_ARGS=(--benchmark_min_time=0.3 --benchmark_repetitions=3 --benchmark_report_aggregates_only=true)
 fi
 CHUNK_A=$((10 * MiB))
-CHUNK_B=$((4 * MiB))
+# Outlook fragments: at most 4 000 000 bytes (the CLI refuses more; the emulator counts a violation).
+CHUNK_B=4000000
 # The largest drive fragment: a multiple of 320 KiB below 60 MiB (191 x 327680).
 CHUNK_MAX=$(((60 * MiB - 1) / 327680 * 327680))
 SWEEP_CHUNKS="327680 1310720 5242880 10485760 20971520 41943040 $CHUNK_MAX"
@@ -75,6 +79,7 @@ need cmake cmake
 need curl curl
 need jq jq
 need python3 python3
+need openssl openssl
 [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1 || {
   echo "run.sh: needs GNU time at /usr/bin/time (apt-get install -y time)" >&2; exit 1; }
 command -v gnuplot >/dev/null || echo "run.sh: gnuplot not found (apt-get install -y gnuplot-nox): no PNG plot" >&2
@@ -138,31 +143,63 @@ else
   WORK=$(mktemp -d "$BUILD/work.XXXXXX")
   echo "run.sh: /dev/shm lacks ${need_mib} MiB: working in $WORK (disk speed may show)" >&2
 fi
-EMU_PID=
+HTTP_PID= TLS_PID= LOAD_PID=
 cleanup() {
-  if [ -n "$EMU_PID" ]; then
-    kill "$EMU_PID" 2>/dev/null || true
-    wait "$EMU_PID" 2>/dev/null || true
-  fi
+  local pid
+  for pid in $HTTP_PID $TLS_PID $LOAD_PID; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-STORE=$WORK/store
 DATA=$WORK/data
-mkdir -p "$STORE" "$DATA" "$WORK/parts"
-"$EMULATOR" --port 0 --store "$STORE" --idle-exit 600 >"$WORK/url" 2>"$WORK/emulator.log" &
-EMU_PID=$!
-URL=
-for _ in $(seq 1 100); do
-  URL=$(head -n 1 "$WORK/url" 2>/dev/null || true)
-  [ -n "$URL" ] && break
-  sleep 0.1
-done
-[ -n "$URL" ] || { echo "run.sh: the emulator did not start" >&2; cat "$WORK/emulator.log" >&2; exit 1; }
-GRAPH=$URL/v1.0
+mkdir -p "$DATA" "$WORK/parts"
+# start_emulator NAME [ARGS...]: store in $WORK/store-NAME; sets STARTED_PID and STARTED_URL.
+start_emulator() {
+  local name=$1 u=
+  shift
+  mkdir -p "$WORK/store-$name"
+  "$EMULATOR" --port 0 --store "$WORK/store-$name" --idle-exit 600 "$@" >"$WORK/url-$name" 2>"$WORK/emulator-$name.log" &
+  STARTED_PID=$!
+  for _ in $(seq 1 100); do
+    u=$(head -n 1 "$WORK/url-$name" 2>/dev/null || true)
+    [ -n "$u" ] && break
+    sleep 0.1
+  done
+  [ -n "$u" ] || { echo "run.sh: the $name emulator did not start" >&2; cat "$WORK/emulator-$name.log" >&2; exit 1; }
+  STARTED_URL=$u
+}
+start_emulator http
+HTTP_PID=$STARTED_PID HTTP_URL=$STARTED_URL
+# HTTPS: a self-signed certificate for 127.0.0.1, made now; every client
+# trusts exactly this file.
+CERT=$BUILD/bench-tls.pem
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+  -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$BUILD/bench-tls.key" -out "$CERT" 2>"$WORK/openssl.log" ||
+  { cat "$WORK/openssl.log" >&2; exit 1; }
+start_emulator tls --tls-cert "$CERT" --tls-key "$BUILD/bench-tls.key"
+TLS_PID=$STARTED_PID TLS_URL=$STARTED_URL
+case $TLS_URL in https://*) ;; *) echo "run.sh: the TLS emulator serves $TLS_URL" >&2; exit 1 ;; esac
 export GRAPH_TOKEN=bench
+
+# use_server http|tls: the emulator the next cases talk to, and each client's
+# way to trust it (CLI_TLS for rangeup-upload, CURL_TLS per curl transfer,
+# BEAST_TLS for rangeup-beast-bench).
+use_server() {
+  if [ "$1" = tls ]; then
+    URL=$TLS_URL EMU_PID=$TLS_PID STORE=$WORK/store-tls
+    CLI_TLS=(--ca-file "$CERT") CURL_TLS=(--cacert "$CERT") BEAST_TLS=(--ca-file "$CERT")
+  else
+    URL=$HTTP_URL EMU_PID=$HTTP_PID STORE=$WORK/store-http
+    CLI_TLS=(--allow-http) CURL_TLS=() BEAST_TLS=()
+  fi
+  GRAPH=$URL/v1.0
+  CLI=("$UPLOAD" --quiet "${CLI_TLS[@]}" --graph-base "$GRAPH" --conflict replace)
+}
+use_server http
 CLK_TCK=$(getconf CLK_TCK)
 
 make_file() {  # make_file MiB -> path (random bytes: nothing on the way can compress them)
@@ -197,12 +234,10 @@ measure() {
   printf '%s,%s,%s,%s,%s,%s,%.6f,%s,%s,%s,%.3f,%s,%s\n' "$section" "$case" "$size" "$chunk" "$files" "$round" \
     "$(echo "$t1 - $t0" | bc -l)" "$user" "$sys" "$rss" "$(echo "$e1 - $e0" | bc -l)" "$status" "$EXTRA" >>"$csv"
   # Keep /dev/shm small: completed uploads are not needed after the run.
-  find "$STORE/files" -type f -delete
+  [ -d "$STORE/files" ] && find "$STORE/files" -type f -delete
   EXTRA=
 }
 HEADER='section,case,size,chunk,files,round,wall_s,user_s,sys_s,rss_kib,emulator_cpu_s,status,extra'
-
-CLI=("$UPLOAD" --quiet --allow-http --graph-base "$GRAPH" --conflict replace)
 
 # curl baseline: the file cut into the planner's ranges (curl -T sends whole
 # files only), then one curl process PUTs them in order with --next, which
@@ -226,7 +261,7 @@ create_session() {  # create_session drive NAME | message SIZE NAME -> uploadUrl
     url="$GRAPH/me/messages/AAMkADI5MAAIT3drCAAA=/attachments/createUploadSession"
     body="{\"AttachmentItem\":{\"attachmentType\":\"file\",\"name\":\"$3\",\"size\":$2}}"
   fi
-  curl -sS -X POST -H "Authorization: Bearer $GRAPH_TOKEN" -H 'Content-Type: application/json' -d "$body" "$url" |
+  curl -sS "${CURL_TLS[@]}" -X POST -H "Authorization: Bearer $GRAPH_TOKEN" -H 'Content-Type: application/json' -d "$body" "$url" |
     jq -r .uploadUrl
 }
 CURL_ARGS=()
@@ -236,7 +271,7 @@ curl_args() {  # curl_args UPLOAD_URL SIZE PARTS_DIR -> CURL_ARGS
   for part in "$dir"/part.*; do
     len=$(stat -c %s "$part")
     [ $first -gt 0 ] && CURL_ARGS+=(--next)
-    CURL_ARGS+=(-sS -o /dev/null -w '%{http_code} %{num_connects} %{time_total}\n' -X PUT -H 'Expect:'
+    CURL_ARGS+=("${CURL_TLS[@]}" -sS -o /dev/null -w '%{http_code} %{num_connects} %{time_total}\n' -X PUT -H 'Expect:'
       -H 'Content-Type: application/octet-stream' -H "Content-Range: bytes $first-$((first + len - 1))/$size"
       -T "$part" "$upload_url")
     first=$((first + len))
@@ -269,10 +304,18 @@ rotate() {  # rotate N WORDS... -> the words rotated left by N
   for ((i = 0; i < ${#a[@]}; i++)); do printf '%s ' "${a[(i + n) % ${#a[@]}]}"; done
 }
 
+# The 1-minute load average every 10 s while measuring (other work on the
+# machine shows here): min / median / max go into machine.md.
+LOADS=$OUT/raw/loadavg.txt
+: >"$LOADS"
+(while :; do cut -d' ' -f1 /proc/loadavg >>"$LOADS"; sleep 10; done) &
+LOAD_PID=$!
+
 # ---- e2e: throughput ------------------------------------------------------------------
+MEASURE_START=$SECONDS
 E2E=$OUT/raw/e2e.csv
 echo "$HEADER" >"$E2E"
-say "end-to-end: sizes $SIZES_MIB MiB, $ROUNDS round(s), emulator $URL, work dir $WORK"
+say "end-to-end: sizes $SIZES_MIB MiB, $ROUNDS round(s), emulators $HTTP_URL and $TLS_URL, work dir $WORK"
 for size_mib in $SIZES_MIB; do make_file "$size_mib" >/dev/null; done
 for round in $(seq 1 "$ROUNDS"); do
   for size_mib in $SIZES_MIB; do
@@ -281,29 +324,40 @@ for round in $(seq 1 "$ROUNDS"); do
     cases="a c d"
     [ "$size" -le $((150 * MiB)) ] && cases="$cases b c4"
     [ $HAVE_BEAST = 1 ] && cases="$cases e_sync e_async"
-    for c in $(rotate "$round" $cases); do
-      echo "   round $round, $size_mib MiB, case $c"
+    # HTTPS: the three transports, their curl baseline and the sink.
+    cases="$cases tls:a tls:c tls:d"
+    [ $HAVE_BEAST = 1 ] && cases="$cases tls:e_sync tls:e_async"
+    for item in $(rotate "$round" $cases); do
+      c=${item#tls:}
+      if [ "$c" = "$item" ]; then use_server http; sec=e2e; else use_server tls; sec=e2e_tls; fi
+      echo "   round $round, $size_mib MiB, case $item"
       case $c in
-        a) measure "$E2E" e2e a "$size" $CHUNK_A 1 "$round" -- "${CLI[@]}" --chunk-size $CHUNK_A "$file" drive-path:bench/a.bin ;;
-        b) measure "$E2E" e2e b "$size" $CHUNK_B 1 "$round" -- "${CLI[@]:0:5}" --chunk-size $CHUNK_B "$file" message:AAMkADI5MAAIT3drCAAA= ;;
-        c) run_curl "$E2E" e2e c "$size" $CHUNK_A "$round" "$file" drive ;;
-        c4) run_curl "$E2E" e2e c4 "$size" $CHUNK_B "$round" "$file" message ;;
-        d) measure "$E2E" e2e d "$size" "$size" 1 "$round" -- curl -fsS -o /dev/null -X PUT -H 'Expect:' \
+        a) measure "$E2E" $sec a "$size" $CHUNK_A 1 "$round" -- "${CLI[@]}" --chunk-size $CHUNK_A "$file" drive-path:bench/a.bin ;;
+        b) measure "$E2E" $sec b "$size" $CHUNK_B 1 "$round" -- "${CLI[@]:0:$((${#CLI[@]} - 2))}" --chunk-size $CHUNK_B "$file" message:AAMkADI5MAAIT3drCAAA= ;;
+        c) run_curl "$E2E" $sec c "$size" $CHUNK_A "$round" "$file" drive ;;
+        c4) run_curl "$E2E" $sec c4 "$size" $CHUNK_B "$round" "$file" message ;;
+        d) measure "$E2E" $sec d "$size" "$size" 1 "$round" -- curl "${CURL_TLS[@]}" -fsS -o /dev/null -X PUT -H 'Expect:' \
              -H 'Content-Type: application/octet-stream' -T "$file" "$URL/_emulator/sink" ;;
-        e_sync) measure "$E2E" e2e e_sync "$size" $CHUNK_A 1 "$round" -- "$BEAST" sync "$GRAPH" $CHUNK_A 1 "$file" ;;
-        e_async) measure "$E2E" e2e e_async "$size" $CHUNK_A 1 "$round" -- "$BEAST" async "$GRAPH" $CHUNK_A 1 "$file" ;;
+        e_sync) measure "$E2E" $sec e_sync "$size" $CHUNK_A 1 "$round" -- "$BEAST" "${BEAST_TLS[@]}" sync "$GRAPH" $CHUNK_A 1 "$file" ;;
+        e_async) measure "$E2E" $sec e_async "$size" $CHUNK_A 1 "$round" -- "$BEAST" "${BEAST_TLS[@]}" async "$GRAPH" $CHUNK_A 1 "$file" ;;
       esac
     done
   done
 done
+use_server http
 rm -rf "$WORK/parts"/*
 
 # ---- memory target: the largest file in the largest fragments -----------------------
 say "memory: $RSS_MIB MiB in $CHUNK_MAX-byte fragments"
 file=$(make_file $RSS_MIB)
 for round in $(seq 1 "$ROUNDS"); do
-  measure "$E2E" rss a_max "$((RSS_MIB * MiB))" $CHUNK_MAX 1 "$round" -- "${CLI[@]}" --chunk-size $CHUNK_MAX "$file" drive-path:bench/max.bin
+  for scheme in $(rotate "$round" http tls); do
+    use_server $scheme
+    measure "$E2E" "$([ $scheme = tls ] && echo rss_tls || echo rss)" a_max "$((RSS_MIB * MiB))" $CHUNK_MAX 1 "$round" -- \
+      "${CLI[@]}" --chunk-size $CHUNK_MAX "$file" drive-path:bench/max.bin
+  done
 done
+use_server http
 
 # ---- concurrency ----------------------------------------------------------------------
 CONC=$OUT/raw/concurrency.csv
@@ -348,9 +402,16 @@ for chunk in $SWEEP_CHUNKS; do
   rm -rf "$WORK/parts"/*
 done
 
-violations=$(curl -sS "$URL/_emulator/report" | jq -c '.counters.violations')
-echo "| emulator violations during the run | $violations |" >>"$OUT/raw/machine.md"
+violations=$(curl -sS "$HTTP_URL/_emulator/report" | jq -c '.counters.violations')
+tls_violations=$(curl -sS --cacert "$CERT" "$TLS_URL/_emulator/report" | jq -c '.counters.violations')
+echo "| emulator violations during the run | http $violations, https $tls_violations |" >>"$OUT/raw/machine.md"
 echo "| load average at end | $(cut -d' ' -f1-3 /proc/loadavg) |" >>"$OUT/raw/machine.md"
+kill "$LOAD_PID" 2>/dev/null || true
+wait "$LOAD_PID" 2>/dev/null || true
+LOAD_PID=
+echo "| 1-min load average while measuring (every 10 s) | $(sort -g "$LOADS" | awk '{v[NR] = $1} END {
+  if (NR) printf "min %s, median %s, max %s (%d samples)", v[1], v[int((NR + 1) / 2)], v[NR], NR}') |" >>"$OUT/raw/machine.md"
+echo "| measuring time (e2e to end) | $((SECONDS - MEASURE_START)) s |" >>"$OUT/raw/machine.md"
 
 # ---- reports -------------------------------------------------------------------------------
 say "reports"

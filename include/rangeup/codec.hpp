@@ -12,7 +12,8 @@
 // ignores unknown members, and reports malformed_json / malformed_range /
 // capacity_exceeded instead of truncating. The built-in codec is
 // rangeup::json::builtin_codec; adapters/json has nlohmann and Boost.JSON ones.
-// is_json_codec<C> (C++17) and the concept json_codec<C> (C++20) check the shape.
+// is_json_codec<C> (C++17), require_codec<C>() (a static_assert per missing member)
+// and the concepts codec<C> / json_codec<C> (C++20) check the shape.
 
 #include <cstddef>
 #include <cstdint>
@@ -23,12 +24,9 @@
 
 #include "rangeup/byte_range.hpp"
 #include "rangeup/config.hpp"
+#include "rangeup/detection.hpp"
 #include "rangeup/fixed_string.hpp"
 #include "rangeup/result.hpp"
-
-#if RANGEUP_HAS_CONCEPTS
-#include <concepts>
-#endif
 
 namespace rangeup {
 
@@ -89,51 +87,69 @@ struct create_body {
   std::size_t top_level_count = 0;
 };
 
-// ---- the Codec concept -----------------------------------------------------
+// ---- the Codec requirements ------------------------------------------------
+// codec_requirements<C> holds one flag per member above; is_json_codec<C> is
+// all of them; require_codec<C>() static_asserts each one with a message that
+// names the missing member; the concepts (C++20) are their conjunction.
 namespace detail {
-template <class C, class = void>
-struct is_json_codec_impl : std::false_type {};
-
+// Each names the member's result type when the call is valid and noexcept.
 template <class C>
-struct is_json_codec_impl<
-    C, std::void_t<decltype(C::parse_session(std::declval<std::string_view>(), std::declval<session_document&>())),
-                   decltype(C::parse_error(std::declval<std::string_view>(), std::declval<error_document&>())),
-                   decltype(C::parse_drive_item(std::declval<std::string_view>(), std::declval<drive_item_document&>())),
-                   decltype(C::write_create_body(std::declval<const create_body&>(), std::declval<char*>(),
-                                                 std::declval<std::size_t>()))>>
-    : std::bool_constant<
-          std::is_same<decltype(C::parse_session(std::declval<std::string_view>(), std::declval<session_document&>())),
-                       std::error_code>::value &&
-          std::is_same<decltype(C::parse_error(std::declval<std::string_view>(), std::declval<error_document&>())),
-                       std::error_code>::value &&
-          std::is_same<decltype(C::parse_drive_item(std::declval<std::string_view>(),
-                                                    std::declval<drive_item_document&>())),
-                       std::error_code>::value &&
-          std::is_same<decltype(C::write_create_body(std::declval<const create_body&>(), std::declval<char*>(),
-                                                     std::declval<std::size_t>())),
-                       result<std::size_t>>::value &&
-          noexcept(C::parse_session(std::declval<std::string_view>(), std::declval<session_document&>())) &&
-          noexcept(C::parse_error(std::declval<std::string_view>(), std::declval<error_document&>())) &&
-          noexcept(C::parse_drive_item(std::declval<std::string_view>(), std::declval<drive_item_document&>())) &&
-          noexcept(C::write_create_body(std::declval<const create_body&>(), std::declval<char*>(),
-                                        std::declval<std::size_t>()))> {};
+using codec_parse_session_t =
+    std::enable_if_t<noexcept(C::parse_session(std::declval<std::string_view>(), std::declval<session_document&>())),
+                     decltype(C::parse_session(std::declval<std::string_view>(), std::declval<session_document&>()))>;
+template <class C>
+using codec_parse_error_t =
+    std::enable_if_t<noexcept(C::parse_error(std::declval<std::string_view>(), std::declval<error_document&>())),
+                     decltype(C::parse_error(std::declval<std::string_view>(), std::declval<error_document&>()))>;
+template <class C>
+using codec_parse_drive_item_t = std::enable_if_t<
+    noexcept(C::parse_drive_item(std::declval<std::string_view>(), std::declval<drive_item_document&>())),
+    decltype(C::parse_drive_item(std::declval<std::string_view>(), std::declval<drive_item_document&>()))>;
+template <class C>
+using codec_write_create_body_t = std::enable_if_t<
+    noexcept(C::write_create_body(std::declval<const create_body&>(), std::declval<char*>(), std::size_t{})),
+    decltype(C::write_create_body(std::declval<const create_body&>(), std::declval<char*>(), std::size_t{}))>;
 }  // namespace detail
 
-// C++17: static_assert(rangeup::is_json_codec_v<C>, "C must model rangeup's Codec (see codec.hpp)");
 template <class C>
-struct is_json_codec : detail::is_json_codec_impl<C> {};
+struct codec_requirements {
+  static constexpr bool parse_session = detail::is_detected_exact_v<std::error_code, detail::codec_parse_session_t, C>;
+  static constexpr bool parse_error = detail::is_detected_exact_v<std::error_code, detail::codec_parse_error_t, C>;
+  static constexpr bool parse_drive_item =
+      detail::is_detected_exact_v<std::error_code, detail::codec_parse_drive_item_t, C>;
+  static constexpr bool write_create_body =
+      detail::is_detected_exact_v<result<std::size_t>, detail::codec_write_create_body_t, C>;
+  static constexpr bool value = parse_session && parse_error && parse_drive_item && write_create_body;
+};
+
+// C++17: static_assert(rangeup::is_json_codec_v<C>), or rangeup::require_codec<C>() for the details.
+template <class C>
+struct is_json_codec : std::bool_constant<codec_requirements<C>::value> {};
 template <class C>
 inline constexpr bool is_json_codec_v = is_json_codec<C>::value;
 
+// One static_assert per missing member; true when C is a Codec.
+template <class C>
+constexpr bool require_codec() noexcept {
+  using r = codec_requirements<C>;
+  static_assert(r::parse_session,
+                "Codec must have: static std::error_code parse_session(std::string_view, session_document&) noexcept");
+  static_assert(r::parse_error,
+                "Codec must have: static std::error_code parse_error(std::string_view, error_document&) noexcept");
+  static_assert(r::parse_drive_item, "Codec must have: static std::error_code parse_drive_item(std::string_view, "
+                                     "drive_item_document&) noexcept");
+  static_assert(r::write_create_body, "Codec must have: static result<std::size_t> write_create_body(const "
+                                      "create_body&, char*, std::size_t) noexcept");
+  return r::value;
+}
+
 #if RANGEUP_HAS_CONCEPTS
 template <class C>
-concept json_codec = requires(std::string_view json, session_document& s, error_document& e, drive_item_document& d,
-                              const create_body& body, char* out, std::size_t capacity) {
-  { C::parse_session(json, s) } noexcept -> std::same_as<std::error_code>;
-  { C::parse_error(json, e) } noexcept -> std::same_as<std::error_code>;
-  { C::parse_drive_item(json, d) } noexcept -> std::same_as<std::error_code>;
-  { C::write_create_body(body, out, capacity) } noexcept -> std::same_as<result<std::size_t>>;
-};
+concept codec = codec_requirements<C>::parse_session && codec_requirements<C>::parse_error &&
+                codec_requirements<C>::parse_drive_item && codec_requirements<C>::write_create_body;
+// The name this concept had first.
+template <class C>
+concept json_codec = codec<C>;
 #endif
 
 }  // namespace rangeup

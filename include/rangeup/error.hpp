@@ -144,9 +144,73 @@ inline bool is_transient(errc e) noexcept {
   }
 }
 
+// ---- conditions: what a failure means, whoever's code it is --------------------
+// A transport of your own may report its engine's own std::error_code from
+// perform(): the session retries it when it is equivalent to
+// condition::transient_failure, and otherwise fails the upload with it at once.
+// Three ways to be equivalent (tests/core/condition_test.cpp shows each):
+//   - return rangeup's own code: make_error_code(errc::connection_dropped),
+//     errc::timeout, errc::connection_failed (see is_transient above);
+//   - return a std::errc-equivalent code (std::errc::connection_reset,
+//     connection_aborted, timed_out, broken_pipe, connection_refused,
+//     network_unreachable, host_unreachable);
+//   - give your error category a default_error_condition() (or equivalent())
+//     that maps the code to make_error_condition(condition::transient_failure),
+//     or to condition::not_sent for "the connection was never made".
+enum class condition : int {
+  // Worth repeating the same request after a delay (PROTOCOL.md E1).
+  transient_failure = 1,
+  // The request never reached the server (no connection was made), so it
+  // cannot have been processed: even a request that may complete the upload
+  // (a small file's one POST) is safe to repeat (PROTOCOL.md E8). Every code
+  // equivalent to not_sent is also equivalent to transient_failure.
+  not_sent,
+};
+
+class condition_category_impl final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "rangeup.condition"; }
+  std::string message(int value) const override {
+    switch (static_cast<condition>(value)) {
+      case condition::transient_failure: return "transient failure: worth repeating the request";
+      case condition::not_sent: return "the request never reached the server";
+    }
+    return "unknown rangeup condition";
+  }
+  // Which codes mean what. Codes of other categories may also map themselves
+  // here through their own default_error_condition() / equivalent(); the
+  // standard library asks both sides.
+  bool equivalent(const std::error_code& code, int value) const noexcept override {
+    switch (static_cast<condition>(value)) {
+      case condition::not_sent:
+        if (code.category() == category()) return static_cast<errc>(code.value()) == errc::connection_failed;
+        return code == std::errc::connection_refused;
+      case condition::transient_failure:
+        if (code.category() == category()) return is_transient(static_cast<errc>(code.value()));
+        return code == std::errc::connection_reset || code == std::errc::connection_aborted ||
+               code == std::errc::timed_out || code == std::errc::broken_pipe ||
+               code == std::errc::connection_refused || code == std::errc::network_unreachable ||
+               code == std::errc::host_unreachable ||
+               code == std::error_condition(static_cast<int>(condition::not_sent), *this);
+    }
+    return false;
+  }
+};
+
+inline const std::error_category& condition_category() noexcept {
+  static const condition_category_impl instance;
+  return instance;
+}
+
+inline std::error_condition make_error_condition(condition c) noexcept {
+  return {static_cast<int>(c), condition_category()};
+}
+
 }  // namespace rangeup
 
 namespace std {
 template <>
 struct is_error_code_enum<rangeup::errc> : true_type {};
+template <>
+struct is_error_condition_enum<rangeup::condition> : true_type {};
 }  // namespace std

@@ -48,7 +48,8 @@ struct request_view {
   http_method method = http_method::get;
   std::string_view url;
   // Headers other than Authorization, Content-Length and Host, which the
-  // transport derives itself. Content-Type and Content-Range come from here.
+  // transport derives itself (the full list: is_reserved_header in
+  // transport.hpp). Content-Type and Content-Range come from here.
   header_field headers[max_request_headers] = {};
   std::size_t header_count = 0;
   // Non-empty only on requests that must carry the Graph token: requests to
@@ -95,6 +96,8 @@ struct response_view {
 //   std::uint64_t size() const;
 //   result<std::size_t> read_at(std::uint64_t offset, char* out, std::size_t n);
 //     reads up to n bytes (fewer only at the end); errc::source_read_failed on error.
+// The full Source and Transport requirements, and the request checks every
+// transport applies, are in transport.hpp.
 // memory_source is the trivial one; file sources live in the adapters (they do I/O).
 class memory_source {
  public:

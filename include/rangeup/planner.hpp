@@ -9,6 +9,8 @@
 //                              std::uint64_t total) const noexcept;
 // configure() validates the caller's chunk size once (0 = the flavor's
 // default); next() plans the fragment for the server's current ranges.
+// It is default-constructible. is_planner_v / require_planner (policies.hpp)
+// check the shape.
 
 #include <cstddef>
 #include <cstdint>

@@ -11,15 +11,12 @@
 #include "rangeup/http.hpp"
 #include "rangeup/base64.hpp"
 #include "rangeup/request_body.hpp"
+#include "rangeup/transport.hpp"
 #include "rangeup/step.hpp"
 
-// What the server says: the codec concept and the built-in allocation-free codec.
+// What the server says: the codec concept and the built-in allocation-free codec
+// (its scanner, document builder and writer are in rangeup/json/detail/).
 #include "rangeup/codec.hpp"
-#include "rangeup/json/utf8.hpp"
-#include "rangeup/json/number.hpp"
-#include "rangeup/json/document_builder.hpp"
-#include "rangeup/json/reader.hpp"
-#include "rangeup/json/writer.hpp"
 #include "rangeup/json/builtin_codec.hpp"
 
 // Small protocol pieces.
@@ -27,6 +24,7 @@
 #include "rangeup/date_time.hpp"
 #include "rangeup/location_id.hpp"
 #include "rangeup/quick_xor_hash.hpp"
+#include "rangeup/redact.hpp"
 
 // Policies, flavors and the session state machine.
 #include "rangeup/retry.hpp"
@@ -38,5 +36,9 @@
 #include "rangeup/flavors/todo_attachment.hpp"
 #include "rangeup/flavors/drive_item.hpp"
 #include "rangeup/flavors/print_document.hpp"
+#include "rangeup/policies.hpp"
+#include "rangeup/session_options.hpp"
+#include "rangeup/range_tracker.hpp"
+#include "rangeup/reply_table.hpp"
 #include "rangeup/upload_session.hpp"
 #include "rangeup/adaptive_planner.hpp"

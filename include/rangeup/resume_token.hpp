@@ -32,6 +32,11 @@
 
 namespace rangeup {
 
+// The longest token write_resume_token can produce: the uploadUrl (at most
+// RANGEUP_MAX_URL_LENGTH) plus the other lines (under 400 bytes) and the NUL.
+// A buffer of this size always holds a live session's token.
+inline constexpr std::size_t max_resume_token_size = RANGEUP_MAX_URL_LENGTH + 512;
+
 struct resume_state {
   fixed_string<16> flavor;
   std::uint64_t target = 0;

@@ -9,6 +9,8 @@
 // attempt is 1 for the first retry of a request, elapsed_ms the time since the
 // first failure of the current streak, retry_after_ms the server's hint (-1 if
 // none). It returns the delay in ms (>= 0), or -1 when the budget is spent.
+// It is default-constructible. is_retry_policy_v / require_retry_policy
+// (policies.hpp) check the shape.
 
 #include <cstdint>
 #include <string_view>

@@ -42,6 +42,9 @@ struct progress {
   std::uint64_t bytes_sent = 0;       // bytes put on the wire, retries included
   std::uint32_t retries = 0;
   std::uint32_t restarts = 0;         // session recreations after 404
+  // Requests repeated with a fresh bearer token after the service refused
+  // the one they carried (401, docs/PROTOCOL.md E7); not counted in retries.
+  std::uint32_t token_refreshes = 0;
 };
 
 // Observers are plain interfaces (virtual calls work without RTTI).

@@ -6,10 +6,10 @@
 
 #include <string>
 
-#include "emulator_cases.hpp"
+#include "support/emulator_cases.hpp"
 #include "rangeup/beast/transport.hpp"
 #include "rangeup/io/blocking_upload.hpp"
-#include "test_support.hpp"
+#include "support/test_data.hpp"
 
 using namespace rangeup_test;
 

@@ -9,7 +9,8 @@ run_cli help --help
 expect_rc 0 "--help"
 grep -q "^usage: rangeup-upload" "$OUT" || fail "--help text"
 for t in message:X event:X todo:L/T drive:P/n drive-path:a/b drive-item:I print:P/J/D print-share:S/J/D --parallel \
-  --from-list --transport --ca-file --resume --json --drive-id --force-session --content-type --inline --content-id; do
+  --from-list --transport --ca-file --resume --json --drive-id --force-session --content-type --inline --content-id \
+  --token-env --token-file --token-command --token-timeout "az account get-access-token"; do
   grep -q -- "$t" "$OUT" || grep -q -- "${t%%:*}" "$OUT" || fail "--help does not mention $t"
 done
 
@@ -68,6 +69,13 @@ usage_error "--chunk-size 4000001 with a todo" "at most 4000000 bytes" --chunk-s
 usage_error "--chunk-size 5M for an event among drive files" "at most 4000000 bytes" --chunk-size 5M \
   "$WORK/f" drive:P/n "$WORK/f" event:E
 usage_error "--force-session takes no value" "takes no value" --force-session=yes "$WORK/f" message:X
+# Token sources (issue 17): one at a time; --token-timeout belongs to --token-command.
+usage_error "--token-file with --token-command" "exclude each other" --token-file "$WORK/t" --token-command true \
+  "$WORK/f" message:X
+usage_error "--token-env with --token-file" "exclude each other" --token-env T --token-file "$WORK/t" "$WORK/f" message:X
+usage_error "--token-timeout without --token-command" "--token-command only" --token-timeout 5 "$WORK/f" message:X
+usage_error "--token-timeout 0" "seconds from 1 to 3600" --token-command true --token-timeout 0 "$WORK/f" message:X
+usage_error "--token-command ''" "needs a command" --token-command "" "$WORK/f" message:X
 # ... and the same options where they belong get past parsing (to the closed port: exit 4).
 run_cli options-ok "${G[@]}" --allow-http --max-retries 0 --inline --content-id img1 --content-type image/png \
   --chunk-size 4000000 --force-session "$WORK/f" message:X
@@ -99,6 +107,15 @@ run_cli directory "${G[@]}" --allow-http "$WORK" message:X
 expect_rc 5 "directory"
 run_cli resume-two "${G[@]}" --allow-http --resume "$WORK/r" "$WORK/f" message:X "$WORK/f" message:Y
 expect_rc 2 "--resume with two files"
+
+# --token-file / --token-command need no GRAPH_TOKEN; a token they give is
+# never printed, even when the request fails (closed port: exit 4).
+printf '%s\n' "$TOKEN-file" >"$WORK/token.txt"
+GRAPH_TOKEN= "$RANGEUP_UPLOAD" "${G[@]}" --allow-http --max-retries 0 --token-file "$WORK/token.txt" "$WORK/f" message:X \
+  >"$WORK/tf.out" 2>"$WORK/tf.err"
+RC=$?
+cat "$WORK/tf.out" "$WORK/tf.err" >>"$LEAK_LOG"
+expect_rc 4 "--token-file without GRAPH_TOKEN against a closed port"
 
 # Token given as an argument by mistake still never echoes back.
 run_cli echo "${G[@]}" --allow-http --user "$TOKEN" "$WORK/f" "message:$TOKEN" --max-retries 0

@@ -1,2 +1,2 @@
-// Boost.JSON's compiled part, once per program (see boost_json_codec.hpp).
+// Boost.JSON's compiled part, once per program (see rangeup/boost_json/codec.hpp).
 #include <boost/json/src.hpp>

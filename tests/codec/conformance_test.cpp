@@ -17,10 +17,10 @@
 #ifdef RANGEUP_TEST_NLOHMANN
 #include <nlohmann/json.hpp>
 
-#include "rangeup/json/nlohmann_codec.hpp"
+#include "rangeup/nlohmann_json/codec.hpp"
 #endif
 #ifdef RANGEUP_TEST_BOOST_JSON
-#include "rangeup/json/boost_json_codec.hpp"
+#include "rangeup/boost_json/codec.hpp"
 #endif
 
 using namespace codec_vectors;
@@ -211,6 +211,7 @@ TEST_CASE_TEMPLATE_DEFINE("small-file POST bodies: one empty contentBytes slot, 
                                              rangeup::outlook_attachment::parent_kind::message, "m"};
     session s(target, f);
     REQUIRE_FALSE(s.init_error());
+    s.set_bearer_token("tok");  // the POST carries the bearer: without one the session asks (need_token)
     const rangeup::step st = s.next_step(rangeup::instant{0});
     REQUIRE(st.request());
     CHECK(st.request()->body == rangeup::body_kind::base64_json);

@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/support/sim_server.hpp"
+#include "support/sim_server.hpp"
 
 namespace {
 
@@ -20,7 +20,7 @@ using rangeup_test::sim_server;
 using session_t = rangeup::upload_session<rangeup::drive_item, rangeup::adaptive_drive_planner>;
 constexpr std::uint64_t quantum = 327680;
 
-struct link {
+struct sim_link {  // not "link": POSIX ::link (unistd.h) may be visible
   std::uint64_t bytes_per_ms = 1000;
   std::int64_t latency_ms = 20;
   std::int64_t timeout_ms = 0;  // a PUT that would take longer fails with errc::timeout
@@ -33,7 +33,7 @@ struct run_result {
   std::int64_t end_ms = 0;
 };
 
-run_result run(std::uint64_t size, const link& l, bool store = true) {
+run_result run(std::uint64_t size, const sim_link& l, bool store = true) {
   rangeup::drive_item f;
   f.graph_base = "https://graph.sim.test/v1.0";
   f.root_path = "big.bin";
@@ -94,7 +94,7 @@ void check_legal(const run_result& r, std::uint64_t size) {
 
 TEST_CASE("adaptive_planner: grows on a fast link up to the largest legal fragment") {
   const std::uint64_t size = 400 * rangeup::mebibyte + 12345;
-  const run_result r = run(size, link{100000, 20, 0}, false);  // ~100 MB/s
+  const run_result r = run(size, sim_link{100000, 20, 0}, false);  // ~100 MB/s
   REQUIRE(r.done);
   check_legal(r, size);
   REQUIRE(r.fragments.size() >= 4);
@@ -107,7 +107,7 @@ TEST_CASE("adaptive_planner: grows on a fast link up to the largest legal fragme
 
 TEST_CASE("adaptive_planner: settles near the target time on a slow link") {
   const std::uint64_t size = 40 * rangeup::mebibyte;
-  const run_result r = run(size, link{1000, 20, 0});  // ~1 MB/s: 3 s is ~3 MB, 9 quanta
+  const run_result r = run(size, sim_link{1000, 20, 0});  // ~1 MB/s: 3 s is ~3 MB, 9 quanta
   REQUIRE(r.done);
   check_legal(r, size);
   REQUIRE(r.fragments.size() > 6);
@@ -119,7 +119,7 @@ TEST_CASE("adaptive_planner: settles near the target time on a slow link") {
 
 TEST_CASE("adaptive_planner: shrinks after timeouts and still finishes") {
   const std::uint64_t size = 12 * rangeup::mebibyte + 1;
-  const run_result r = run(size, link{1000, 20, 4000});  // 5 MiB takes 5.2 s: over the 4 s timeout
+  const run_result r = run(size, sim_link{1000, 20, 4000});  // 5 MiB takes 5.2 s: over the 4 s timeout
   REQUIRE(r.done);
   check_legal(r, size);
   CHECK(r.timeouts >= 1);
@@ -130,7 +130,7 @@ TEST_CASE("adaptive_planner: shrinks after timeouts and still finishes") {
 }
 
 TEST_CASE("adaptive_planner: deterministic — the same link gives the same fragments") {
-  const link l{3000, 35, 6000};
+  const sim_link l{3000, 35, 6000};
   const run_result a = run(30 * rangeup::mebibyte + 77, l);
   const run_result b = run(30 * rangeup::mebibyte + 77, l);
   REQUIRE(a.done);

@@ -1,6 +1,7 @@
 // Allocation-freedom, measured: whole uploads through the core (every flavor,
-// with retries, a lost PUT, a 416 resync, a restart and a resume token round
-// trip; and the one-request path: a POST whose base64 body is read through
+// with retries, a lost PUT, a 416 resync, a restart, need_token rounds — the
+// first token and a fresh one after a 401 — and a resume token round trip;
+// and the one-request path: a POST whose base64 body is read through
 // read_request_body, a drive PUT .../content and its look-up) perform zero
 // operator new calls. The simulated server and the bytes are set up before
 // the counting starts.
@@ -12,7 +13,7 @@
 
 #include <vector>
 
-#include "core/support/sim_server.hpp"
+#include "support/sim_server.hpp"
 #include "support/alloc_counter.hpp"
 
 using namespace rangeup_test;
@@ -32,9 +33,11 @@ void upload_without_allocating(const Flavor& flavor, sim_config cfg, std::uint64
 
   std::vector<unsigned char> bytes(static_cast<std::size_t>(cfg.size), 0xa5);
   sim_server server(cfg, bytes.data());
-  // create, PUT(503), PUT, PUT(lost), PUT(416 → resync), ..., a 404 restart later.
-  scripted_faults faults{{1, fault::status_503}, {3, fault::drop_after}, {6, fault::session_gone},
-                         {8, fault::status_429_date}, {9, fault::truncate_body}};
+  // create, PUT(503), PUT, PUT(lost), PUT(the token expires: To Do's is
+  // refused, 401 → need_token → the same PUT), ..., a 404 restart later (the
+  // create then carries an expired token elsewhere: 401 → need_token).
+  scripted_faults faults{{1, fault::status_503}, {3, fault::drop_after}, {4, fault::token_expired},
+                         {6, fault::session_gone}, {8, fault::status_429_date}, {9, fault::truncate_body}};
   counting_observer obs;
   run_outcome out;
   bool restored = false;
@@ -46,13 +49,12 @@ void upload_without_allocating(const Flavor& flavor, sim_config cfg, std::uint64
     o.chunk_size = chunk;
     o.force_session = true;
     rangeup::upload_session<Flavor> s(flavor, {"file.bin", cfg.size, "application/octet-stream"}, o);
-    s.set_bearer_token("test-token");
-    s.set_observer(&obs);
+    s.set_observer(&obs);  // no token yet: the session asks for it (run_upload answers need_token)
     (void)s.set_fingerprint({cfg.size, 1, "ab"});
     out = run_upload(s, server, faults);
     // A resume token round trip, on a session that stopped half way.
     rangeup::upload_session<Flavor> half(flavor, {"file.bin", cfg.size, "application/octet-stream"}, o);
-    half.set_bearer_token("test-token");
+    half.set_bearer_token(server.current_token());  // the token expired during the first upload
     (void)half.set_fingerprint({cfg.size, 1, "ab"});
     for (int i = 0; i < 2; ++i) {
       const rangeup::step st = half.next_step(rangeup::instant{0});
@@ -65,6 +67,9 @@ void upload_without_allocating(const Flavor& flavor, sim_config cfg, std::uint64
   }
   CAPTURE(Flavor::flavor_id);
   CHECK_MESSAGE(out.done, out.failure.code.message());
+  CHECK(out.token_requests >= 2);  // the first token, and a fresh one after the expiry
+  CHECK(out.token_refreshes >= 1);
+  CHECK(out.need_token_breaks == 0);
   CHECK_FALSE(out.result.simple_request);
   CHECK(restored);
   CHECK(obs.calls > 0);

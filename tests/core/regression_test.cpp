@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/support/scripted.hpp"
-#include "core/support/sim_server.hpp"
+#include "support/sim_server.hpp"
 
 using namespace rangeup_test;
 using rangeup::errc;
@@ -310,6 +310,8 @@ TEST_CASE("regression: no silent hang on the one-request path; done always names
         CAPTURE(drive);
         rangeup::upload_session<rangeup::drive_item> d(drive_target(), {"a", 5});
         rangeup::upload_session<rangeup::outlook_attachment> o(outlook_target, {"a", 5});
+        d.set_bearer_token("tok");
+        o.set_bearer_token("tok");
         int requests = 0, posts = 0;
         int steps = 0;
         std::int64_t now = 0;

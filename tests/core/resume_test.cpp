@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/support/scripted.hpp"
-#include "core/support/sim_server.hpp"
+#include "support/sim_server.hpp"
 
 using namespace rangeup_test;
 using rangeup::errc;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/support/scripted.hpp"
-#include "core/support/sim_server.hpp"
+#include "support/sim_server.hpp"
 
 using namespace rangeup_test;
 using rangeup::errc;
@@ -631,7 +631,7 @@ TEST_CASE("lost final answer, driveItem: no item at the path (or another size) m
   }
 }
 
-TEST_CASE("lost final answer, driveItem: a look-up that fails transiently is repeated; 401 is typed") {
+TEST_CASE("lost final answer, driveItem: a look-up that fails transiently is repeated; 401 twice is typed") {
   drive_session s(drive_target(), {"ignored", 3 * Q}, small_chunks(Q));
   s.retry().seed(3);
   lose_final_drive_answer(s);
@@ -645,6 +645,13 @@ TEST_CASE("lost final answer, driveItem: a look-up that fails transiently is rep
   const rangeup::step w2 = s.next_step(rangeup::instant{w.wait_until()->ms});
   REQUIRE(w2.wait_until());
   expect_request(s, w2.wait_until()->ms);
+  s.on_response(reply(401, R"({"error":{"code":"InvalidAuthenticationToken"}})"), rangeup::instant{w2.wait_until()->ms});
+  // A fresh token, the same look-up again (E7); refused again: typed.
+  REQUIRE(s.next_step(rangeup::instant{w2.wait_until()->ms}).what() == rangeup::step::kind::need_token);
+  s.set_bearer_token("tok2");
+  auto get3 = expect_request(s, w2.wait_until()->ms);
+  CHECK(get3.url == get.url);
+  CHECK(get3.bearer == "tok2");
   s.on_response(reply(401, R"({"error":{"code":"InvalidAuthenticationToken"}})"), rangeup::instant{w2.wait_until()->ms});
   const auto* f = expect_failed(s, w2.wait_until()->ms);
   CHECK(f->code == errc::unauthorized);
@@ -853,6 +860,12 @@ TEST_CASE("E10 errors on the create request") {
     outlook_session s(outlook_target, {"a", 10}, forced());
     expect_request(s);
     s.on_response(reply(r.status, R"({"error":{"code":"X","message":"Y"}})"), rangeup::instant{0});
+    if (r.status == 401) {  // a fresh token and the same create once more first (E7)
+      REQUIRE(s.next_step(rangeup::instant{0}).what() == rangeup::step::kind::need_token);
+      s.set_bearer_token("tok2");
+      CHECK(expect_request(s).method == rangeup::http_method::post);
+      s.on_response(reply(r.status, R"({"error":{"code":"X","message":"Y"}})"), rangeup::instant{0});
+    }
     const auto* f = expect_failed(s);
     CHECK(f->code == r.code);
     CHECK(f->server_code == "X");
@@ -1104,6 +1117,7 @@ TEST_CASE("expiry: a session past expirationDateTime is recreated before sending
 
 TEST_CASE("next_step is pure while a request is outstanding; stray answers are ignored") {
   outlook_session s(outlook_target, {"a", 300}, small_chunks(100));
+  s.set_bearer_token("tok");
   const rangeup::step a = s.next_step(rangeup::instant{0});
   const rangeup::step b = s.next_step(rangeup::instant{0});
   REQUIRE(a.request());

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "core/support/sim_server.hpp"
-#include "core/support/strict_base64.hpp"
+#include "support/sim_server.hpp"
+#include "support/strict_base64.hpp"
 
 using namespace rangeup_test;
 

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "core/support/scripted.hpp"
-#include "core/support/sim_server.hpp"
-#include "core/support/strict_base64.hpp"
+#include "support/sim_server.hpp"
+#include "support/strict_base64.hpp"
 
 #ifdef RANGEUP_TEST_NLOHMANN
 #include <nlohmann/json.hpp>

@@ -140,6 +140,7 @@ TEST_CASE("uploads every range, reports progress and checkpoints after each exch
 TEST_CASE("a 503 with Retry-After makes the driver sleep, then retry the same range") {
   fixture f;
   rangeup::upload_session<rangeup::outlook_attachment> s(f.flavor, f.info(), f.so);
+  s.set_bearer_token("tok");  // the create goes to Graph: without one the session asks (need_token)
   fake_transport t;
   t.unavailable_put = 2;
   const auto start = std::chrono::steady_clock::now();
@@ -155,6 +156,7 @@ TEST_CASE("a 503 with Retry-After makes the driver sleep, then retry the same ra
 TEST_CASE("cancel from another thread aborts the request in flight and DELETEs the session") {
   fixture f;
   rangeup::upload_session<rangeup::outlook_attachment> s(f.flavor, f.info(), f.so);
+  s.set_bearer_token("tok");  // the create goes to Graph: without one the session asks (need_token)
   fake_transport t;
   t.hang_put = 2;
   std::atomic<bool> cancel{false};
@@ -179,6 +181,7 @@ TEST_CASE("cancel from another thread aborts the request in flight and DELETEs t
 TEST_CASE("cancel without delete leaves the session for a resume") {
   fixture f;
   rangeup::upload_session<rangeup::outlook_attachment> s(f.flavor, f.info(), f.so);
+  s.set_bearer_token("tok");  // the create goes to Graph: without one the session asks (need_token)
   fake_transport t;
   t.hang_put = 1;
   struct ctx {
@@ -198,6 +201,7 @@ TEST_CASE("cancel without delete leaves the session for a resume") {
 TEST_CASE("the overall deadline interrupts a long Retry-After wait with errc::timeout") {
   fixture f;
   rangeup::upload_session<rangeup::outlook_attachment> s(f.flavor, f.info(), f.so);
+  s.set_bearer_token("tok");  // the create goes to Graph: without one the session asks (need_token)
   fake_transport t;
   t.unavailable_put = 1;
   t.unavailable_after = "30";
@@ -214,6 +218,7 @@ TEST_CASE("the overall deadline interrupts a long Retry-After wait with errc::ti
 TEST_CASE("a source error ends the upload with that error") {
   fixture f;
   rangeup::upload_session<rangeup::outlook_attachment> s(f.flavor, f.info(), f.so);
+  s.set_bearer_token("tok");  // the create goes to Graph: without one the session asks (need_token)
   fake_transport t;
   t.fail_put_with = make_error_code(errc::source_changed);
   auto out = rangeup::upload(s, t, f.source);

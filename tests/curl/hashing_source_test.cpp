@@ -12,22 +12,13 @@
 #include "rangeup/http.hpp"
 #include "rangeup/io/hashing_source.hpp"
 #include "rangeup/quick_xor_hash.hpp"
+#include "support/test_bytes.hpp"
 
 namespace {
 
-std::vector<char> pattern(std::size_t n) {
-  std::vector<char> v(n);
-  std::uint32_t x = 2463534242u;
-  for (auto& c : v) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    c = static_cast<char>(x & 0xff);
-  }
-  return v;
-}
+std::string pattern(std::size_t n) { return rangeup_test::test_bytes(n, 7); }
 
-std::string whole(const std::vector<char>& v) {
+std::string whole(const std::string& v) {
   rangeup::quick_xor_hash h;
   h.update(v.data(), v.size());
   char b[29];

@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "emulator_cases.hpp"  // tests/beast: emulator targets and report helpers
+#include "support/emulator_cases.hpp"  // emulator targets and report helpers
 #include "rangeup/curl/multi_upload.hpp"
 #include "rangeup/io/rate_limiter.hpp"
 

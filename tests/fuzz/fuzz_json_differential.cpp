@@ -7,10 +7,10 @@
 #include <rangeup/json/builtin_codec.hpp>
 
 #if defined(RANGEUP_FUZZ_NLOHMANN)
-#include <rangeup/json/nlohmann_codec.hpp>
+#include <rangeup/nlohmann_json/codec.hpp>
 using other_codec = rangeup::json::nlohmann_codec;
 #elif defined(RANGEUP_FUZZ_BOOST)
-#include <rangeup/json/boost_json_codec.hpp>
+#include <rangeup/boost_json/codec.hpp>
 using other_codec = rangeup::json::boost_json_codec;
 #else
 #error "define RANGEUP_FUZZ_NLOHMANN or RANGEUP_FUZZ_BOOST"

@@ -1,6 +1,6 @@
 // libFuzzer target: upload_session, every flavor, driven by a script of server
 // behaviour. The strict simulated server of the core tests
-// (tests/core/support/sim_server.hpp) plays the consistent server for the
+// (tests/support/sim_server.hpp) plays the consistent server for the
 // "happy" moves and its realistic faults (5xx/429 with Retry-After, dropped
 // connections before/after processing, expired sessions, truncated bodies);
 // the harness adds arbitrary junk responses, cancel, crash + resume, clock
@@ -38,7 +38,7 @@
 #include <string>
 #include <vector>
 
-#include "core/support/sim_server.hpp"
+#include "support/sim_server.hpp"
 #include "fuzz_support.hpp"
 
 using rangeup::errc;
@@ -128,6 +128,19 @@ class harness {
         continue;
       }
       waited = false;
+      if (st.what() == rangeup::step::kind::need_token) {
+        // The token was set up front: only a 401 to a request that carried
+        // it makes the session ask (PROTOCOL.md E7), once per request. The
+        // harness has one token; given again, a second 401 is unauthorized.
+        FUZZ_CHECK(s_->token_stale() && s_->bearer_token() == bearer, "asked for a token it had");
+        FUZZ_CHECK(!asked_token_, "asked for a token twice in a row");
+        asked_token_ = true;
+        s_->set_bearer_token(bearer);
+        continue;
+      }
+      if (asked_token_ && st.request())
+        FUZZ_CHECK(st.request()->bearer_token == bearer, "asked for a token, then sent a request without it");
+      asked_token_ = false;
       if (const rangeup::upload_result* done = st.done()) return check_done(*done);
       if (const rangeup::failure* failed = st.failed()) {
         if (trace_) std::fprintf(stderr, "failed: %s http=%d\n", failed->code.message().c_str(), failed->http_status);
@@ -566,6 +579,7 @@ class harness {
   rangeup::instant now_{0};
   std::int64_t latency_ = 0;
   bool pure_ = true;
+  bool asked_token_ = false;  // the last step was need_token
   std::uint32_t disruptions_ = 0;
   std::uint32_t unanswered_ = 0;  // requests answered by a transport error (any kind)
   bool trace_ = std::getenv("RANGEUP_FUZZ_TRACE") != nullptr;  // print the exchange (reproducing a finding)

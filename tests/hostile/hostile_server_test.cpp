@@ -2,38 +2,30 @@
 // under rangeup::upload: each misbehaviour must end in a typed error, within the
 // configured timeouts, with bounded memory, never a success — and the bearer
 // token / uploadUrl authtoken must never reach an uploadUrl, a redirect target
-// or an error string. The server is a small POSIX-socket thread on 127.0.0.1
-// (one connection at a time) that answers createUploadSession honestly, then
+// or an error string. The server (the shared loopback_server on 127.0.0.1, or
+// 127.0.0.2 for a redirect target) answers createUploadSession honestly, then
 // misbehaves on the uploadUrl according to its mode.
 
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <ostream>  // doctest prints std::error_code through it
-#include <algorithm>
-#include <atomic>
-#include <cctype>
 #include <cinttypes>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <mutex>
 #include <string>
-#include <thread>
+#include <utility>
 #include <vector>
 
 #include "rangeup/curl/transport.hpp"
 #include "rangeup/flavors/outlook_attachment.hpp"
 #include "rangeup/io/blocking_upload.hpp"
 #include "rangeup/upload_session.hpp"
+#include "support/loopback_server.hpp"
 
 using rangeup::errc;
 
@@ -60,221 +52,106 @@ enum class mode {
   record_only,       // the redirect target: answers 500 to anything
 };
 
-struct seen {
-  std::string method, target, authorization;
-};
-
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
+using rangeup_test::header_list;
+using rangeup_test::loopback_server;
+using rangeup_test::reply;
+using rangeup_test::request;
+
+reply json(int status, std::string body, header_list headers = {}) {
+  headers.emplace_back("Content-Type", "application/json");
+  return rangeup_test::respond(status, std::move(body), std::move(headers));
+}
+
+reply closing(reply r) {
+  r.close = true;
+  return r;
+}
+
+// A Graph server on the shared loopback server (one per test, on `host`):
+// answers createUploadSession honestly, then misbehaves on the uploadUrl as
+// its mode says.
 class hostile_server {
  public:
-  hostile_server(mode m, const char* host = "127.0.0.1") : mode_(m), host_(host) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int one = 1;
-    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    ::inet_pton(AF_INET, host, &a.sin_addr);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    REQUIRE(::listen(fd_, 16) == 0);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    thread_ = std::thread([this] { run(); });
+  explicit hostile_server(mode m, const char* host = "127.0.0.1")
+      : mode_(m), server_([this](const request& r) { return answer(r); }, options(m, host)) {
+    REQUIRE(server_.started());
   }
-  ~hostile_server() {
-    stop_ = true;
-    thread_.join();
-    ::close(fd_);
-  }
-  hostile_server(const hostile_server&) = delete;
-  hostile_server& operator=(const hostile_server&) = delete;
 
-  std::string base() const { return "http://" + host_ + ":" + std::to_string(port_); }
+  std::string base() const { return server_.base(); }
   std::string redirect_to;  // for mode::redirect / redirect_create
-  std::vector<seen> requests() {
-    std::lock_guard<std::mutex> l(mutex_);
-    return seen_;
-  }
-  int connections() const { return connections_; }
+  std::vector<request> requests() const { return server_.requests(); }
+  int connections() const { return server_.connections(); }
 
  private:
-  void run() {
-    while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 50) <= 0) continue;
-      const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (c < 0) continue;
-      ++connections_;
-      serve(c);
-      ::close(c);
-    }
+  static rangeup_test::server_options options(mode m, const char* host) {
+    rangeup_test::server_options o;
+    o.host = host;
+    o.keep_body = 0;  // 6 MiB uploads: only sizes and sums are needed
+    if (m == mode::stall_body) o.stall_before_body = [](const request& r) { return r.method == "PUT"; };
+    return o;
   }
 
-  // Waits up to 50 ms for `events`; false when stopping.
-  bool wait_for(int c, short events) {
-    pollfd p{c, events, 0};
-    while (!stop_) {
-      const int n = ::poll(&p, 1, 50);
-      if (n > 0) return true;
-      if (n < 0) return false;
-    }
-    return false;
-  }
-
-  bool send_all(int c, const std::string& s) {
-    std::size_t off = 0;
-    while (off < s.size()) {
-      if (!wait_for(c, POLLOUT)) return false;
-      const ssize_t n = ::send(c, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      off += static_cast<std::size_t>(n);
-    }
-    return true;
-  }
-
-  // Holds the connection without a byte until the peer goes away or we stop.
-  void hold(int c, bool drain) {
-    char buf[4096];
-    const std::int64_t until = now_ms() + 30000;
-    while (!stop_ && now_ms() < until) {
-      if (!drain) {
-        // Peek for a close without consuming the request body.
-        pollfd p{c, POLLRDHUP, 0};
-        if (::poll(&p, 1, 50) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) return;
-        continue;
-      }
-      if (!wait_for(c, POLLIN)) return;
-      if (::recv(c, buf, sizeof buf, 0) <= 0) return;
-    }
-  }
-
-  static std::string header(const std::string& head, const char* lower_name) {
-    std::string lower = head;
-    for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    const std::string key = std::string("\r\n") + lower_name + ":";
-    const auto at = lower.find(key);
-    if (at == std::string::npos) return {};
-    auto from = at + key.size();
-    while (from < head.size() && head[from] == ' ') ++from;
-    return head.substr(from, head.find("\r\n", from) - from);
-  }
-
-  static std::string reply(int status, const std::string& extra_headers, const std::string& body) {
-    return "HTTP/1.1 " + std::to_string(status) + " X\r\n" + extra_headers +
-           "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  }
-
-  void serve(int c) {
-    std::string in;
-    char buf[65536];
-    while (!stop_) {
-      // The request head.
-      std::size_t end;
-      while ((end = in.find("\r\n\r\n")) == std::string::npos) {
-        if (in.size() > 65536 || !wait_for(c, POLLIN)) return;
-        const ssize_t n = ::recv(c, buf, sizeof buf, 0);
-        if (n <= 0) return;
-        in.append(buf, static_cast<std::size_t>(n));
-      }
-      const std::string head = "\r\n" + in.substr(0, end + 2);
-      in.erase(0, end + 4);
-      seen r;
-      const auto sp1 = head.find(' ', 2), sp2 = head.find(' ', sp1 + 1);
-      r.method = head.substr(2, sp1 - 2);
-      r.target = head.substr(sp1 + 1, sp2 - sp1 - 1);
-      r.authorization = header(head, "authorization");
-      {
-        std::lock_guard<std::mutex> l(mutex_);
-        seen_.push_back(r);
-      }
-      const bool put = r.method == "PUT";
-      if (put) ++puts_;
-      if (put && mode_ == mode::stall_body) return hold(c, false);
-      // The body (discarded).
-      std::uint64_t length = std::strtoull(header(head, "content-length").c_str(), nullptr, 10);
-      const std::uint64_t have = std::min<std::uint64_t>(length, in.size());
-      in.erase(0, static_cast<std::size_t>(have));
-      length -= have;
-      while (length > 0) {
-        if (!wait_for(c, POLLIN)) return;
-        const ssize_t n = ::recv(c, buf, static_cast<std::size_t>(std::min<std::uint64_t>(length, sizeof buf)), 0);
-        if (n <= 0) return;
-        length -= static_cast<std::uint64_t>(n);
-      }
-      if (!answer(c, r, head)) return;
-    }
-  }
-
-  // False: close the connection.
-  bool answer(int c, const seen& r, const std::string& head) {
-    if (mode_ == mode::record_only) return send_all(c, reply(500, "", "{}")) && false;
+  reply answer(const request& r) {
+    if (mode_ == mode::record_only) return closing(json(500, "{}"));
     if (r.method == "POST") {
-      if (mode_ == mode::redirect_create) return send_all(c, reply(307, "Location: " + redirect_to + "\r\n", "")) && false;
+      if (mode_ == mode::redirect_create) return closing(json(307, "", {{"Location", redirect_to}}));
       if (mode_ == mode::echo_token)
-        return send_all(c, reply(400, "", R"({"error":{"code":"invalidRequest","message":"rejected )" +
-                                              r.authorization + " for " + base() + "/up?authtoken=" + authtoken +
-                                              R"("}})"));
-      return send_all(c, reply(201, "", R"({"uploadUrl":")" + base() + "/up/s1?authtoken=" + authtoken +
-                                            R"(","expirationDateTime":"2099-01-01T00:00:00Z","nextExpectedRanges":["0-"]})"));
+        return json(400, R"({"error":{"code":"invalidRequest","message":"rejected )" + r.get("authorization") +
+                             " for " + base() + "/up?authtoken=" + authtoken + R"("}})");
+      return json(201, R"({"uploadUrl":")" + base() + "/up/s1?authtoken=" + authtoken +
+                           R"(","expirationDateTime":"2099-01-01T00:00:00Z","nextExpectedRanges":["0-"]})");
     }
-    if (r.method == "DELETE") return send_all(c, reply(204, "", ""));
-    if (r.method != "PUT") return send_all(c, reply(405, "", "{}"));
+    if (r.method == "DELETE") return json(204, "");
+    if (r.method != "PUT") return json(405, "{}");
+    ++puts_;
     // Content-Range: bytes a-b/total
     std::uint64_t first = 0, last = 0, total = 0;
-    std::sscanf(header(head, "content-range").c_str(), "bytes %" SCNu64 "-%" SCNu64 "/%" SCNu64, &first, &last,
-                &total);
+    std::sscanf(r.get("content-range").c_str(), "bytes %" SCNu64 "-%" SCNu64 "/%" SCNu64, &first, &last, &total);
     const auto ranges = [](std::uint64_t next) {
       return R"({"expirationDateTime":"2099-01-01T00:00:00Z","nextExpectedRanges":[")" + std::to_string(next) +
              R"(-"]})";
     };
     const bool final_range = last + 1 == total;
+    reply out;
     switch (mode_) {
       case mode::oversized_header:
-        return send_all(c, "HTTP/1.1 200 OK\r\nX-Big: " + std::string(1 << 20, 'a') +
-                               "\r\nContent-Length: 2\r\n\r\n{}") && false;
-      case mode::endless_body: {
-        if (!send_all(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"nextExpectedRanges\":[")) return false;
-        const std::string chunk(65536, ' ');
-        const std::int64_t until = now_ms() + 30000;
-        while (now_ms() < until && send_all(c, chunk)) {
-        }
-        return false;
-      }
-      case mode::beyond_size: return send_all(c, reply(200, "", ranges(total + 4096)));
-      case mode::backwards: return send_all(c, reply(200, "", ranges(puts_ == 1 ? last + 1 : 100)));
-      case mode::never_advance: return send_all(c, reply(200, "", ranges(0)));
+        out.raw = "HTTP/1.1 200 OK\r\nX-Big: " + std::string(1 << 20, 'a') + "\r\nContent-Length: 2\r\n\r\n{}";
+        return closing(out);
+      case mode::endless_body:
+        out.raw = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"nextExpectedRanges\":[";
+        out.stream_for = std::chrono::seconds(30);  // until the client hangs up
+        return out;
+      case mode::beyond_size: return json(200, ranges(total + 4096));
+      case mode::backwards: return json(200, ranges(puts_ == 1 ? last + 1 : 100));
+      case mode::never_advance: return json(200, ranges(0));
       case mode::garbage_200:
-        return send_all(c, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 27\r\n\r\n<html>garbage</html>\x01\x02\x03\x04\x05\x06\x07");
-      case mode::redirect: return send_all(c, reply(307, "Location: " + redirect_to + "\r\n", "")) && false;
-      case mode::stall_answer: hold(c, true); return false;
+        out.raw = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 27\r\n\r\n<html>garbage</html>\x01\x02\x03\x04\x05\x06\x07";
+        return out;
+      case mode::redirect: return closing(json(307, "", {{"Location", redirect_to}}));
+      case mode::stall_answer: out.hold = true; return out;  // reads on, never answers
       case mode::echo_upload_url:
-        return send_all(c, reply(400, "", R"({"error":{"code":"invalidRequest","message":"bad )" + r.target + R"("}})"));
+        return json(400, R"({"error":{"code":"invalidRequest","message":"bad )" + r.target + R"("}})");
+      case mode::stall_body:  // stalled before the body: never asked
       case mode::location_no_id:
       case mode::honest:
       default:
         break;
     }
-    if (!final_range) return send_all(c, reply(200, "", ranges(last + 1)));
+    if (!final_range) return json(200, ranges(last + 1));
     const std::string location = mode_ == mode::location_no_id
                                      ? "https://outlook.office.com/api/v2.0/Users('u')/Messages('m')"
                                      : "https://outlook.office.com/api/v2.0/Users('u')/Messages('m')/Attachments('ATT-9')";
-    return send_all(c, reply(201, "Location: " + location + "\r\n", ""));
+    return json(201, "", {{"Location", location}});
   }
 
   mode mode_;
-  std::string host_;
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> connections_{0};
-  int puts_ = 0;
-  std::mutex mutex_;
-  std::vector<seen> seen_;
-  std::thread thread_;
+  int puts_ = 0;             // the handler's state: handlers run one at a time
+  loopback_server server_;  // last: stopped before the members its handler uses go
 };
 
 long rss_kib() {
@@ -341,9 +218,9 @@ void check_no_leak(hostile_server& server, const run_result& r) {
   for (const auto& q : server.requests()) {
     INFO(q.method << " " << q.target);
     if (q.method == "POST")
-      CHECK(q.authorization == std::string("Bearer ") + bearer);
+      CHECK(q.get("authorization") == std::string("Bearer ") + bearer);
     else
-      CHECK(q.authorization.empty());
+      CHECK_FALSE(q.has("authorization"));
   }
   const std::string message = r.outcome.code.message();
   const std::string server_message(r.outcome.error.server_message.view());
@@ -506,7 +383,7 @@ TEST_CASE("rangeup-upload against hostile servers: typed exit, no credential in 
       if (*extra != '\0' && e.exit_code == 0) CHECK(out.find("\"id\":null") != std::string::npos);
     }
     for (const auto& q : s.requests())
-      if (q.method != "POST") CHECK(q.authorization.empty());
+      if (q.method != "POST") CHECK_FALSE(q.has("authorization"));
     CHECK(other.connections() == 0);
   }
   ::unlink(path);

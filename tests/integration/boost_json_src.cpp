@@ -1,3 +1,3 @@
 // Boost.JSON's implementation, compiled once for codec_matrix_test (see
-// rangeup/json/boost_json_codec.hpp).
+// rangeup/boost_json/codec.hpp).
 #include <boost/json/src.hpp>

@@ -12,15 +12,15 @@
 
 #include <string>
 
-#include "../beast/emulator_cases.hpp"  // emulator targets and report helpers (no Beast in it)
-#include "../beast/test_support.hpp"    // test_bytes, sha256_hex
+#include "support/emulator_cases.hpp"  // emulator targets and report helpers (no Beast in it)
+#include "support/test_data.hpp"        // test_bytes, sha256_hex
 #include "rangeup/curl/transport.hpp"
 #include "rangeup/io/blocking_upload.hpp"
 #if RANGEUP_TEST_NLOHMANN
-#include "rangeup/json/nlohmann_codec.hpp"
+#include "rangeup/nlohmann_json/codec.hpp"
 #endif
 #if RANGEUP_TEST_BOOST_JSON
-#include "rangeup/json/boost_json_codec.hpp"
+#include "rangeup/boost_json/codec.hpp"
 #endif
 
 using namespace rangeup_test;

@@ -14,10 +14,10 @@
 #include <string_view>
 
 #if defined(RANGEUP_TEST_NLOHMANN)
-#include <rangeup/json/nlohmann_codec.hpp>
+#include <rangeup/nlohmann_json/codec.hpp>
 #endif
 #if defined(RANGEUP_TEST_BOOST_JSON)
-#include <rangeup/json/boost_json_codec.hpp>
+#include <rangeup/boost_json/codec.hpp>
 #endif
 
 #include "protocol/exchanges.hpp"

@@ -2,6 +2,9 @@
 
 #include <atomic>
 #include <cstdlib>
+#if defined(_WIN32)
+#include <malloc.h>  // _aligned_malloc
+#endif
 #include <new>
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -34,9 +37,20 @@ void* counted_alloc(std::size_t n) noexcept {
 void* counted_aligned_alloc(std::size_t n, std::size_t align) noexcept {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (align < sizeof(void*)) align = sizeof(void*);
+#if defined(_WIN32)
+  return _aligned_malloc(n == 0 ? align : n, align);  // no posix_memalign; freed with _aligned_free
+#else
   void* p = nullptr;
   if (posix_memalign(&p, align, n == 0 ? align : n) != 0) return nullptr;
   return p;
+#endif
+}
+void aligned_free(void* p) noexcept {
+#if defined(_WIN32)
+  _aligned_free(p);
+#else
+  std::free(p);
+#endif
 }
 void* must(void* p) {
   if (!p) throw std::bad_alloc();
@@ -66,10 +80,10 @@ void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { aligned_free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { aligned_free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { aligned_free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { aligned_free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { aligned_free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { aligned_free(p); }
 #endif

@@ -73,19 +73,20 @@ std::shared_ptr<session> service::new_session(flavor fl, const route& r) {
   return s;
 }
 
-bool service::bearer_ok(const request_head& head) const {
-  const std::string bearer = "Bearer ";
-  const std::string auth = head.authorization.value_or("");
-  const std::string token = auth.compare(0, bearer.size(), bearer) == 0 ? auth.substr(bearer.size()) : "";
-  return !token.empty() && (opt_.token.empty() || token == opt_.token);
+reply service::refuse_bearer(token_policy::verdict v, const request_head& head, const char* kind) {
+  // What Graph answers once an access token's lifetime is over (issue 17): the
+  // client's cue to get a fresh token and repeat the request, not a violation.
+  if (v == token_policy::verdict::expired)
+    return reply{401, {}, error_body("InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.")};
+  return violation(401, kind, head.authorization ? "bearer token not accepted" : "Authorization: Bearer header missing",
+                   "InvalidAuthenticationToken");
 }
 
 std::optional<reply> service::check_bearer(const request_head& head) {
-  if (bearer_ok(head)) return std::nullopt;
+  const auto v = authorize(head);
+  if (v == token_policy::verdict::accepted) return std::nullopt;
   std::lock_guard<std::mutex> lock(mutex_);
-  return violation(401, "create_unauthorized",
-                   head.authorization ? "bearer token not accepted" : "Authorization: Bearer header missing",
-                   "InvalidAuthenticationToken");
+  return refuse_bearer(v, head, "create_unauthorized");
 }
 
 reply service::create(const request_head& head, const route& r, const std::string& body) {

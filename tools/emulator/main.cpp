@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     emu::service svc(*opt, fs::absolute(store).string());
     std::string error;
     emu::server srv(svc, *opt);
-    if (!svc.configure_faults(error) || !srv.listen(error)) {
+    if (!svc.configure_faults(error) || !svc.configure_tokens(error) || !srv.listen(error)) {
       std::cerr << "rangeup-emulator: " << error << "\n";
       rc = 2;
     } else {

@@ -13,11 +13,16 @@ constexpr const char* usage =
     "         [--retry-after S] [--slow-ms MS] [--store DIR] [--tls-cert C --tls-key K]\n"
     "         [--session-ttl SECONDS] [--threads N] [--corrupt-hash] [--outlook-status 0|1]\n"
     "         [--max-requests N] [--idle-exit SECONDS] [--allow-small-sessions] [--no-location]\n"
+    "         [--token-ttl-requests N] [--token-list T1,T2,..] [--tokens-file F]\n"
     "A strict local Microsoft Graph upload-session server with fault injection.\n"
     "PLAN: comma list of KIND@N or KIND@N:COUNT (N-th upload request: session PUT,\n"
     "attachment POST or drive PUT .../content; 1-based),\n"
     "KIND one of 500 503 429 507 501 drop lost 404 slow 416 hold (hold: plan only;\n"
-    "the request is read, held --slow-ms before it takes effect, then applied).\n";
+    "the request is read, held --slow-ms before it takes effect, then applied).\n"
+    "Tokens: --token-ttl-requests N expires each token after N requests that carried\n"
+    "it (401 InvalidAuthenticationToken, \"Lifetime validation failed\"); with\n"
+    "--token-list or --tokens-file (one per line, re-read at every request) only the\n"
+    "first unexpired token of the list is accepted.\n";
 
 bool to_u64(const std::string& s, std::uint64_t& out) {
   if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 19) return false;
@@ -67,6 +72,14 @@ std::optional<options> parse_options(int argc, char** argv, int& exit_code) {
     else if (arg == "--port") ok = to_unsigned(v, o.port, 65535);
     else if (arg == "--port-file") o.port_file = v;
     else if (arg == "--token") o.token = v;
+    else if (arg == "--token-ttl-requests") ok = to_u64(v, o.token_ttl_requests);
+    else if (arg == "--token-list") {
+      o.token_list = split_commas(v);
+      ok = !o.token_list.empty();
+    } else if (arg == "--tokens-file") {
+      o.tokens_file = v;
+      ok = !v.empty();
+    }
     else if (arg == "--faults") o.faults = v;
     else if (arg == "--fault-rate") {
       char* end = nullptr;
@@ -97,6 +110,10 @@ std::optional<options> parse_options(int argc, char** argv, int& exit_code) {
   }
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     std::cerr << "rangeup-emulator: --tls-cert and --tls-key go together\n";
+    return std::nullopt;
+  }
+  if (int(!o.token.empty()) + int(!o.token_list.empty()) + int(!o.tokens_file.empty()) > 1) {
+    std::cerr << "rangeup-emulator: --token, --token-list and --tokens-file exclude each other\n";
     return std::nullopt;
   }
   exit_code = 0;

@@ -13,6 +13,12 @@ struct options {
   unsigned short port = 0;
   std::string port_file;
   std::string token;  // empty: any non-empty bearer is accepted
+  // Tokens that expire (tokens.hpp): each accepted token serves this many
+  // bearer requests, then is refused as expired (0: never). With a list or a
+  // file only its first unexpired token is accepted.
+  std::uint64_t token_ttl_requests = 0;
+  std::vector<std::string> token_list;  // --token-list a,b,c
+  std::string tokens_file;              // --tokens-file F: one per line, re-read at every request
   std::string faults;  // plan text, parsed by fault_plan
   double fault_rate = 0.0;
   std::vector<std::string> fault_kinds = {"500", "503", "429", "drop", "lost", "slow"};

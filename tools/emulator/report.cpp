@@ -29,6 +29,8 @@ reply service::report() const {
   json::object counters;
   for (const auto& c : counters_) counters[c.first] = c.second;
   counters["active_sessions"] = sessions_.size();
+  counters["bearer_requests"] = tokens_.bearer_requests();  // accepted requests that carried the bearer
+  counters["token_rejections"] = tokens_.rejections();     // 401 "token is expired"
   return reply{200, {}, to_text(json::object{{"files", std::move(files)},
                                              {"violations", std::move(violations)},
                                              {"counters", std::move(counters)}})};

@@ -22,6 +22,7 @@
 #include "fault_plan.hpp"
 #include "options.hpp"
 #include "routes.hpp"
+#include "tokens.hpp"
 
 namespace emu {
 
@@ -111,6 +112,7 @@ class service {
   service(const options& opt, std::string store_dir);
 
   bool configure_faults(std::string& error) { return faults_.configure(opt_.faults, opt_.fault_rate, opt_.fault_kinds, opt_.seed, error); }
+  bool configure_tokens(std::string& error) const { return tokens_.configure(error); }
   void set_base_url(std::string base) { base_ = std::move(base); }
   const std::string& base_url() const { return base_; }
 
@@ -150,7 +152,11 @@ class service {
   // create_handlers.cpp
   reply create(const request_head& head, const route& r, const std::string& body);
   reply get_drive_item(const request_head& head, const route& r);
-  bool bearer_ok(const request_head& head) const;  // any non-empty bearer, or exactly --token
+  // The bearer of a Graph request (tokens.hpp): accepted, expired or refused.
+  token_policy::verdict authorize(const request_head& head) { return tokens_.check(head.authorization); }
+  // The 401 for a bearer that was not accepted: "expired" as Graph says it,
+  // otherwise a violation of `kind`. Caller holds mutex_.
+  reply refuse_bearer(token_policy::verdict v, const request_head& head, const char* kind);
   std::optional<reply> check_bearer(const request_head& head);  // a 401 unless the bearer token is right
   reply create_attachment(const route& r, const std::string& body);
   reply create_drive(const request_head& head, const route& r, const std::string& body);
@@ -213,6 +219,7 @@ class service {
   std::string store_dir_;
   std::string base_;
   fault_plan faults_;
+  token_policy tokens_{opt_};
 
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<session>> sessions_;

@@ -94,10 +94,9 @@ put_decision service::admit_single(const request_head& head, const route& r, fau
   const bool post = r.kind == route::attachment_post;
   put_decision d;
   // PROTOCOL.md O3, T4, D7: Graph requests, authenticated by the bearer.
-  if (!bearer_ok(head)) {
-    d.rejection = violation(401, "bearer_unauthorized",
-                            head.authorization ? "bearer token not accepted" : "Authorization: Bearer header missing",
-                            "InvalidAuthenticationToken");
+  // A held request was judged when it arrived (its token may have expired since).
+  if (const auto v = replay ? token_policy::verdict::accepted : authorize(head); v != token_policy::verdict::accepted) {
+    d.rejection = refuse_bearer(v, head, "bearer_unauthorized");
     return d;
   }
   // PROTOCOL.md O3, T4: the request body is capped near 4 MB; D7: simple uploads up to 4 MB.

@@ -137,10 +137,9 @@ put_decision service::admit_fragment(const request_head& head, const route& r, f
       d.rejection.headers.emplace_back("Allow", "GET, DELETE");
       return d;
     }
-    if (!bearer_ok(head)) {
-      d.rejection = violation(401, "todo_missing_bearer",
-                              head.authorization ? "bearer token not accepted" : "Authorization: Bearer header missing",
-                              "InvalidAuthenticationToken");
+    // A held request was judged when it arrived (its token may have expired since).
+    if (const auto v = replay ? token_policy::verdict::accepted : authorize(head); v != token_policy::verdict::accepted) {
+      d.rejection = refuse_bearer(v, head, "todo_missing_bearer");
       return d;
     }
   } else if (head.authorization) {
@@ -380,10 +379,8 @@ reply service::session_request(const request_head& head, const route& r) {
   if (r.graph_session) {
     if (r.content) return reply{405, {{"Allow", "PUT"}}, error_body("methodNotAllowed", head.method + " not allowed")};
     // PROTOCOL.md T5: To Do's DELETE (and status GET, O9) carry the bearer too.
-    if (!bearer_ok(head))
-      return violation(401, "todo_missing_bearer",
-                       head.authorization ? "bearer token not accepted" : "Authorization: Bearer header missing",
-                       "InvalidAuthenticationToken");
+    if (const auto v = authorize(head); v != token_policy::verdict::accepted)
+      return refuse_bearer(v, head, "todo_missing_bearer");
   } else if (head.authorization) {  // PROTOCOL.md O4, D4, P2
     return violation(401, "auth_on_upload_url", "uploadUrl requests must not carry Authorization", "unauthenticated");
   }

@@ -16,6 +16,8 @@
 #include "output.hpp"
 #include "progress_display.hpp"
 #include "rangeup/config.hpp"
+#include "rangeup/io/token_cache.hpp"
+#include "token_source.hpp"
 #include "units.hpp"
 #include "runners.hpp"
 #include "upload_job.hpp"
@@ -62,15 +64,30 @@ int main(int argc, char** argv) {
     case parse_outcome::run:
       break;
   }
+  // --token-env (the default): one token for the whole run. --token-file /
+  // --token-command: asked when a request needs the bearer, through one cache
+  // for every file (token_source.hpp).
+  const bool token_from_env = opts.token_file.empty() && opts.token_command.empty();
   const char* token_value = std::getenv(opts.token_env.c_str());
-  if (token_value == nullptr || *token_value == '\0') {
-    out.err("rangeup-upload: environment variable " + opts.token_env +
-            " is not set; it must hold the Graph bearer token (see --token-env)");
-    return exit_usage;
+  std::string token;
+  if (token_value != nullptr) out.add_secret(token_value);  // masked whatever the source
+  if (token_from_env) {
+    if (token_value == nullptr || *token_value == '\0') {
+      out.err("rangeup-upload: environment variable " + opts.token_env +
+              " is not set; it must hold the Graph bearer token (see --token-env, --token-file, --token-command)");
+      return exit_usage;
+    }
+    token = token_value;
   }
-  const std::string token = token_value;
-  out.set_secret(token);
   install_signal_handlers();
+  std::unique_ptr<token_source> source;
+  std::unique_ptr<rangeup::io::token_cache> cache;
+  rangeup::token_provider tokens;
+  if (!token_from_env) {
+    source = std::make_unique<token_source>(opts, out, g_interrupted);
+    cache = std::make_unique<rangeup::io::token_cache>([s = source.get()](std::string& t) { return s->fetch(t); });
+    tokens = cache->provider();
+  }
 
   const std::size_t n = opts.jobs.size();
   std::vector<job_progress> progress(n);
@@ -91,7 +108,7 @@ int main(int argc, char** argv) {
 
   // The runner for --transport executes every job (runners.hpp).
   std::vector<job_result> results(n);
-  const run_env env{opts, token, g_interrupted, out, limit.get()};
+  const run_env env{opts, token, g_interrupted, out, limit.get(), tokens, source.get()};
   switch (opts.transport) {
     case transport_kind::curl:
       run_curl(env, progress, results);
@@ -122,7 +139,7 @@ int main(int argc, char** argv) {
       if (opts.json) {
         json_object o;
         o.string("file", job.file).string("target", job.where.text).string("error", r.error);
-        o.number("exit", static_cast<std::uint64_t>(r.exit));
+        o.number("exit", static_cast<std::uint64_t>(r.exit)).number("tokens_fetched", r.tokens_fetched);
         if (!r.quick_xor_hash.empty()) o.string("quickXorHash", r.quick_xor_hash);
         json_results.push_back(o.str());
       }
@@ -150,7 +167,8 @@ int main(int argc, char** argv) {
           .number("restarts", r.restarts)
           .real("seconds", r.seconds)
           .string("quickXorHash", r.quick_xor_hash)
-          .boolean("integrity_checked", r.integrity_checked);
+          .boolean("integrity_checked", r.integrity_checked)
+          .number("tokens_fetched", r.tokens_fetched);
       if (!r.content_type.empty()) o.string("contentType", r.content_type);
       json_results.push_back(o.str());
     } else {

@@ -56,7 +56,14 @@ const char* const usage_text =
     "          | print-share:<share-id>/<job-id>/<document-id>\n"
     "  --graph-base URL     default https://graph.microsoft.com/v1.0 (beta also valid)\n"
     "  --user ID            use /users/{ID} instead of /me\n"
-    "  --token-env NAME     env var holding the bearer token (default GRAPH_TOKEN)\n"
+    "  --token-env NAME     env var holding the bearer token (default GRAPH_TOKEN);\n"
+    "                       read once: an expired token ends the upload\n"
+    "  --token-file FILE    read the bearer token from FILE, again after a 401\n"
+    "  --token-command CMD  run `sh -c CMD` for the bearer token (its trimmed stdout),\n"
+    "                       again whenever a fresh one is needed (one run per expiry,\n"
+    "                       whatever --parallel), e.g. 'az account get-access-token\n"
+    "                       --resource-type ms-graph --query accessToken -o tsv'\n"
+    "  --token-timeout SECONDS  kill the token command after this long (default 60)\n"
     "  --chunk-size BYTES   K/M/G, KiB/MiB/GiB suffixes (all binary); validated per service\n"
     "                       (message, event, todo: at most 4000000 bytes)\n"
     "  --chunk-size auto    (drive targets) adapt the fragment size to the measured\n"
@@ -90,7 +97,8 @@ const char* const usage_text =
     "  --quiet              no progress output\n"
     "  --help, --version\n"
     "exit: 0 done (also when the service did not return the attachment id: a note on\n"
-    "      stderr, do not upload again), 2 usage, 3 server rejected (4xx, 501, 507),\n"
+    "      stderr, do not upload again), 2 usage, 3 server rejected (4xx, 501, 507)\n"
+    "      or no token (--token-file / --token-command failed),\n"
     "      4 retries exhausted / network / malformed server response / integrity\n"
     "      mismatch (the service stored other bytes), 5 local I/O\n";
 
@@ -164,6 +172,17 @@ parse_outcome parse_options(int argc, char** argv, options& out, std::string& er
       } else if (arg == "--token-env") {
         if (value.empty()) return bad("needs a variable name");
         out.token_env = value;
+        out.token_env_given = true;
+      } else if (arg == "--token-file") {
+        if (value.empty()) return bad("needs a file name");
+        out.token_file = value;
+      } else if (arg == "--token-command") {
+        if (value.find_first_not_of(" \t") == std::string::npos) return bad("needs a command");
+        out.token_command = value;
+      } else if (arg == "--token-timeout") {
+        const auto v = parse_count(value);
+        if (!v || *v == 0 || *v > 3600) return bad("expected seconds from 1 to 3600");
+        out.token_timeout_s = *v;
       } else if (arg == "--chunk-size" && value == "auto") {
         out.chunk_auto = true;
         out.chunk_size = 0;
@@ -290,6 +309,14 @@ parse_outcome parse_options(int argc, char** argv, options& out, std::string& er
         return parse_outcome::usage_error;
       }
     }
+  }
+  if (out.token_timeout_s != 60 && out.token_command.empty()) {
+    error = "--token-timeout applies to --token-command only";
+    return parse_outcome::usage_error;
+  }
+  if (int(out.token_env_given) + int(!out.token_file.empty()) + int(!out.token_command.empty()) > 1) {
+    error = "--token-env, --token-file and --token-command exclude each other";
+    return parse_outcome::usage_error;
   }
   if (!out.resume_path.empty() && out.jobs.size() > 1) {
     error = "--resume keeps the state of one upload; give one FILE TARGET pair";

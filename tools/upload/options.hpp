@@ -21,6 +21,10 @@ struct options {
   std::string graph_base = "https://graph.microsoft.com/v1.0";
   std::string user;                     // empty: /me
   std::string token_env = "GRAPH_TOKEN";
+  bool token_env_given = false;         // --token-env on the command line
+  std::string token_file;               // --token-file: read at start and after a 401
+  std::string token_command;            // --token-command: sh -c, its stdout is the token
+  std::uint64_t token_timeout_s = 60;   // --token-timeout: per run of the command
   std::uint64_t chunk_size = 0;         // 0: the flavor's default
   bool chunk_auto = false;              // --chunk-size auto: adaptive fragments (drive targets)
   std::string conflict;                 // drive: fail | replace | rename (empty: service default)

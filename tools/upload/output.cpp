@@ -2,19 +2,29 @@
 
 #include <vector>
 
-#include "rangeup/curl/redact.hpp"
+#include "rangeup/redact.hpp"
 
 namespace upload_cli {
 
+void output::add_secret(const std::string& secret) {
+  if (secret.size() < 4) return;  // shorter "tokens" would mask ordinary words
+  const std::lock_guard<std::mutex> lock(secrets_mutex_);
+  for (const auto& s : secrets_)
+    if (s == secret) return;
+  secrets_.push_back(secret);
+}
+
 std::string output::clean(const std::string& line) const {
   std::string masked = line;
-  if (secret_.size() >= 4) {  // shorter "tokens" would mask ordinary words
-    for (std::size_t at = masked.find(secret_); at != std::string::npos; at = masked.find(secret_, at))
-      masked.replace(at, secret_.size(), rangeup::curl::redacted_marker);
+  {
+    const std::lock_guard<std::mutex> lock(secrets_mutex_);
+    for (const auto& secret : secrets_)
+      for (std::size_t at = masked.find(secret); at != std::string::npos; at = masked.find(secret, at))
+        masked.replace(at, secret.size(), rangeup::redacted_marker);
   }
   // Redaction only shortens or adds the marker per secret; size generously.
   std::vector<char> buf(masked.size() * 2 + 64);
-  const std::size_t n = rangeup::curl::redact(masked, buf.data(), buf.size());
+  const std::size_t n = rangeup::redact(masked, buf.data(), buf.size());
   return std::string(buf.data(), n);
 }
 

@@ -1,18 +1,20 @@
 #pragma once
 // Everything rangeup-upload prints goes through here, so that no bearer token
 // and no uploadUrl credential can reach stdout or stderr: each line is passed
-// through rangeup::curl::redact and the token's own text is masked as well.
+// through rangeup::redact (rangeup/redact.hpp) and the token's own text is masked as well.
 
 #include <cstdio>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace upload_cli {
 
 class output {
  public:
-  // The secret to mask wherever it appears (the bearer token).
-  void set_secret(std::string secret) { secret_ = std::move(secret); }
+  // A secret to mask wherever it appears from now on (every bearer token the
+  // run gets, and whatever a failed --token-command printed). Thread-safe.
+  void add_secret(const std::string& secret);
 
   // Returns line with credentials removed.
   std::string clean(const std::string& line) const;
@@ -25,7 +27,8 @@ class output {
 
  private:
   void write(std::FILE* f, const std::string& text);
-  std::string secret_;
+  mutable std::mutex secrets_mutex_;
+  std::vector<std::string> secrets_;
   std::mutex mutex_;
 };
 

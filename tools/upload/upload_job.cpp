@@ -1,14 +1,13 @@
 #include "upload_job.hpp"
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <memory>
-#include <vector>
 
 #include "content_type.hpp"
 #include "rangeup/io/resume_file.hpp"
 #include "resume_record.hpp"
+#include "token_source.hpp"
 #include "units.hpp"
 
 namespace upload_cli {
@@ -59,6 +58,7 @@ int exit_for(const std::error_code& ec, int http_status) {
     case errc::redirect_refused:
     case errc::quota_exceeded:  // PROTOCOL.md E4: 507, fatal at once
     case errc::not_supported:   // PROTOCOL.md E5: 501, fatal at once
+    case errc::token_unavailable:  // --token-file / --token-command gave none: like a rejected token
       return exit_rejected;
     case errc::integrity_mismatch:  // the service stored other bytes than the file's: like a transfer failure
       return exit_network;
@@ -97,50 +97,24 @@ job_result failed(int code, std::string why) {
   return r;
 }
 
-// Persists the session's resume token, at most once a second (the first
-// token, which carries a new uploadUrl, and the one saved before the completing
-// request, immediately).
-template <class Session>
-struct checkpointer {
-  Session* session = nullptr;
+// --resume FILE: writes each resume token the engine hands over (it decides
+// when: a new uploadUrl at once, before the completing request, else at most
+// once a second, and once when the upload fails), atomically; warns once.
+struct resume_writer {
   const std::string* path = nullptr;
   output* out = nullptr;
-  std::string last;
-  std::chrono::steady_clock::time_point last_write{};
   bool warned = false;
-  std::vector<char> buf = std::vector<char>(RANGEUP_MAX_URL_LENGTH + 1024);
 
-  void save(bool force) noexcept {
-    const auto token = session->save_resume_token(buf.data(), buf.size());
-    if (!token) return;  // no live session (not created yet, or finished)
-    const std::string_view text(buf.data(), *token);
-    if (text == last) return;
-    const auto now = std::chrono::steady_clock::now();
-    const bool new_url = url_line(text) != url_line(last);
-    if (!force && !new_url && now - last_write < std::chrono::seconds(1)) return;
+  static void save(void* self, std::string_view token) noexcept {
+    auto* w = static_cast<resume_writer*>(self);
     try {
-      if (auto ec = rangeup::io::write_file_atomically(*path, text)) {
-        if (!warned) out->err("rangeup-upload: warning: cannot write resume file " + *path + ": " + ec.message());
-        warned = true;
-        return;
+      const std::error_code ec = rangeup::io::write_file_atomically(*w->path, token);
+      if (ec && !w->warned) {
+        w->warned = true;
+        w->out->err("rangeup-upload: warning: cannot write resume file " + *w->path + ": " + ec.message());
       }
-      last.assign(text);
-      last_write = now;
-    } catch (...) {  // allocation failure: the next checkpoint tries again
+    } catch (...) {  // allocation failure: the next token is written again
     }
-  }
-  // The token's "url=" line: a new one means a new session that must be saved now.
-  static std::string_view url_line(std::string_view token) {
-    const std::size_t at = token.find("\nurl=");
-    if (at == std::string_view::npos) return {};
-    const std::size_t end = token.find('\n', at + 1);
-    return token.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
-  }
-  // Throttled, except right before the request that completes the upload: a
-  // crash while it is out must leave a token that says so (final=1).
-  static void hook(void* self) noexcept {
-    auto* cp = static_cast<checkpointer*>(self);
-    cp->save(cp->session->final_request_next());
   }
 };
 
@@ -153,7 +127,7 @@ rangeup::drive_item::conflict conflict_of(const std::string& s) {
 
 
 // A prepared job over one session type: the session, the open file, the
-// resume checkpointer, the driver options, and the outcome -> job_result mapping.
+// resume writer, the driver options, and the outcome -> job_result mapping.
 template <class Session>
 class typed_job final : public prepared_job {
  public:
@@ -200,14 +174,16 @@ class typed_job final : public prepared_job {
       early = failed(exit_for(ec, 0), why);
       return false;
     }
-    session_->set_bearer_token(env_.token);
+    // --token-env: the one token, set now; otherwise the session asks the
+    // provider when a request needs the bearer (and again after a 401).
+    if (env_.tokens) uo_.tokens = env_.tokens;
+    else session_->set_bearer_token(env_.token);
     if (o.max_retries >= 0) session_->retry().settings().max_attempts = static_cast<std::uint32_t>(o.max_retries);
     (void)session_->set_fingerprint(fp_);
     if (!o.resume_path.empty() && !restore(early)) return false;
 
-    cp_.session = session_.get();
-    cp_.path = &o.resume_path;
-    cp_.out = &env_.out;
+    resume_.path = &o.resume_path;
+    resume_.out = &env_.out;
     uo_.cancel_flag = &env_.interrupted;
     uo_.delete_on_cancel = o.resume_path.empty();  // with --resume, an interrupted upload stays resumable
     uo_.timeout_ms = static_cast<std::int64_t>(o.timeout_s) * 1000;
@@ -219,8 +195,8 @@ class typed_job final : public prepared_job {
     uo_.verify_integrity = o.verify;
     uo_.rate_limit = env_.limit;  // paced in the driver, shared by every file (curl's own limit is per handle)
     if (!o.resume_path.empty()) {
-      uo_.after_exchange = &checkpointer<Session>::hook;
-      uo_.exchange_context = &cp_;
+      uo_.on_resume_token = &resume_writer::save;
+      uo_.resume_context = &resume_;
     }
     return true;
   }
@@ -240,6 +216,7 @@ class typed_job final : public prepared_job {
     r.quick_xor_hash = outcome.quick_xor_hash.c_str();
     r.integrity_checked = outcome.integrity_checked;
     r.content_type = content_type_;
+    r.tokens_fetched = outcome.tokens_fetched;
     if (outcome) {
       r.id = outcome.result.id.c_str();
       r.id_unknown = outcome.result.id_unknown;  // PROTOCOL.md E6: it exists; uploading again would add a copy
@@ -252,11 +229,17 @@ class typed_job final : public prepared_job {
       }
       return r;
     }
-    if (!o.resume_path.empty()) cp_.save(true);  // a failed upload stays resumable
     const rangeup::failure& f = outcome.error;
     r.exit = exit_for(outcome.code, f.http_status);
     std::string why = describe(outcome.code);
-    if (is_rangeup(outcome.code, errc::cancelled) && env_.interrupted) {
+    const bool interrupted = env_.interrupted && (is_rangeup(outcome.code, errc::cancelled) ||
+                                                  is_rangeup(outcome.code, errc::token_unavailable));
+    if (is_rangeup(outcome.code, errc::token_unavailable) && !interrupted && env_.token_from != nullptr) {
+      // Which source failed and why; its text never holds a token (token_source.hpp).
+      const std::string source_failed = env_.token_from->failure();
+      if (!source_failed.empty()) why = "no access token: " + source_failed;
+    }
+    if (interrupted) {
       r.exit = 130;
       why = o.resume_path.empty() ? "interrupted; upload session deleted"
                                   : "interrupted; rerun the same command to continue";
@@ -281,6 +264,9 @@ class typed_job final : public prepared_job {
     } else if (is_rangeup(outcome.code, errc::source_read_failed) && source_.os_error() != 0) {
       why += ": " + std::string(std::strerror(source_.os_error()));
     }
+    // The refresh after the first 401 brought the same token back (an unrotated file).
+    if (is_rangeup(outcome.code, errc::unauthorized) && env_.token_from != nullptr && env_.token_from->repeated())
+      why += " (" + env_.token_from->name() + " gave the rejected token again)";
     r.error = why;
     return r;
   }
@@ -333,7 +319,7 @@ class typed_job final : public prepared_job {
   rangeup::file_fingerprint fp_;
   std::unique_ptr<Session> session_;
   cli_observer observer_;
-  checkpointer<Session> cp_;
+  resume_writer resume_;
   rangeup::upload_options uo_;
 };
 

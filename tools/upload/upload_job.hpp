@@ -44,15 +44,22 @@ struct job_result {
   bool id_unknown = false;      // done, but the service did not return the attachment id (id empty)
   bool simple_request = false;  // sent as one request, without an upload session
   std::string content_type;     // sent with the file (attachments, print); empty for drive targets
+  std::uint32_t tokens_fetched = 0;  // times this upload asked the token provider
 };
+
+class token_source;
 
 // What every job of one run shares.
 struct run_env {
   const options& opts;
-  const std::string& token;
+  const std::string& token;  // --token-env's token; empty with a provider
   const std::atomic<bool>& interrupted;
   output& out;
   rangeup::io::rate_limiter* limit;  // --limit-rate: one bucket for all files; null = unlimited
+  // --token-file / --token-command: one io::token_cache's provider for every
+  // file, and the source behind it (why it failed); empty / null with --token-env.
+  rangeup::token_provider tokens;
+  const token_source* token_from = nullptr;
 };
 
 // The session of a prepared job: one alternative per (flavor, planner) the CLI uses.
@@ -68,7 +75,7 @@ class prepared_job {
   virtual session_ptr session() noexcept = 0;
   virtual rangeup::io::file_source& source() noexcept = 0;
   // The driver options (cancel flag, timeout, progress, resume checkpoints,
-  // integrity, rate limit); runners translate them for drivers other than rangeup::upload.
+  // token provider, integrity, rate limit); runners translate them for drivers other than rangeup::upload.
   virtual const rangeup::upload_options& driver_options() const noexcept = 0;
   // The job's result from the driver's outcome; transport_detail is the
   // transport's own words for its last failure (libcurl's), or empty.

@@ -3,6 +3,7 @@
 // by outlook_attachment, todo_attachment, drive_item and print_document.
 //
 // A Flavor is a copyable type whose string views outlive the session, with
+//   std::string_view graph_base;                   // the Graph root create URLs start from
 //   static constexpr std::string_view flavor_id;   // stored in resume tokens
 //   static constexpr std::uint64_t max_size;       // larger uploads fail before any request
 //   static constexpr status_query status;          // may the session GET uploadUrl?
@@ -26,6 +27,8 @@
 //     // post_attachment: the JSON object with "contentBytes":"" (the session streams the base64 in between)
 //   std::size_t single_request_headers(header_field* out, std::size_t capacity) const noexcept;
 // Every rule a flavor encodes names its source in docs/PROTOCOL.md.
+// rangeup::require_flavor<F>() (policies.hpp) checks the shape, one
+// static_assert per missing member; upload_session does so for its Flavor.
 
 #include <cstddef>
 #include <cstdint>

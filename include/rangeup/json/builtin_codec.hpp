@@ -1,16 +1,16 @@
 #pragma once
 // rangeup::json::builtin_codec: the default Codec. Allocation-free, exception-
-// free; the scanner (reader.hpp) feeds the document_builder, the writer
-// (writer.hpp) writes the create bodies. Uses ~5 KB of stack for string scratch.
+// free; the scanner (detail/reader.hpp) feeds the document_builder, the writer
+// (detail/writer.hpp) writes the create bodies. Uses ~5 KB of stack for string scratch.
 
 #include <cstddef>
 #include <string_view>
 #include <system_error>
 
 #include "rangeup/codec.hpp"
-#include "rangeup/json/document_builder.hpp"
-#include "rangeup/json/reader.hpp"
-#include "rangeup/json/writer.hpp"
+#include "rangeup/json/detail/document_builder.hpp"
+#include "rangeup/json/detail/reader.hpp"
+#include "rangeup/json/detail/writer.hpp"
 
 namespace rangeup::json {
 

@@ -10,11 +10,13 @@
 // error.code / status stay readable via session.next_step(now).failed(), or
 // in options.outcome).
 //
-// upload_options mirror rangeup::upload's (adapters/io): integrity check
-// (QuickXorHash of the bytes as sent, errc::integrity_mismatch), a shared
-// io::rate_limiter (body pieces wait on a timer, never a sleeping thread),
-// an overall timeout (errc::timeout; stops like a cancellation), progress
-// hooks, and an upload_outcome filled in before completion.
+// upload_options are rangeup::upload's (adapters/io) and do the same: the
+// step handling is io/engine.hpp's upload_engine, this file only performs
+// requests (one keep-alive basic_connection), waits (timers: rate-limit
+// pauses, Retry-After, and a watch timer that looks at the cancel flag and
+// the timeout while a request or wait is out) and token fetches
+// (options.tokens, called on the executor: a slow provider stalls it), plus an
+// upload_outcome filled in before completion.
 // Tokens: callbacks, asio::use_future (a future<std::tuple<std::error_code,
 // upload_result>>: no exceptions), asio::use_awaitable (C++20 coroutines).
 //
@@ -50,7 +52,7 @@
 #include "rangeup/beast/options.hpp"
 #include "rangeup/clock.hpp"
 #include "rangeup/io/blocking_upload.hpp"
-#include "rangeup/io/hashing_source.hpp"
+#include "rangeup/io/engine.hpp"
 #include "rangeup/io/rate_limiter.hpp"
 #include "rangeup/step.hpp"
 
@@ -74,19 +76,10 @@ struct upload_options : rangeup::upload_options {
   std::string* error_detail = nullptr;
 };
 
-// Steady-clock milliseconds: the timeline async_upload hands to the session.
-inline instant steady_now() noexcept {
-  using namespace std::chrono;
-  return instant{duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count()};
-}
+// Steady-clock milliseconds: the timeline async_upload hands to the engine.
+inline instant steady_now() noexcept { return rangeup::detail::steady_now(); }
 
 namespace detail {
-
-template <class T, class = void>
-struct has_wall_clock : std::false_type {};
-template <class T>
-struct has_wall_clock<T, std::void_t<decltype(std::declval<T&>().set_wall_clock(instant{}, std::int64_t{}))>>
-    : std::true_type {};
 
 // The handler async_upload gives to basic_connection::async_perform: one type
 // per Executor whatever the caller's completion token, so the Beast/TLS
@@ -127,61 +120,29 @@ class resume_upload {
   boost::asio::cancellation_slot slot_;
 };
 
-template <class T, class = void>
-struct has_observer : std::false_type {};
-template <class T>
-struct has_observer<T, std::void_t<decltype(std::declval<T&>().set_observer(static_cast<progress_observer*>(nullptr)))>>
-    : std::true_type {};
-
-template <class T, class = void>
-struct has_progress_info : std::false_type {};
-template <class T>
-struct has_progress_info<T, std::void_t<decltype(progress(std::declval<const T&>().progress_info()))>>
-    : std::true_type {};
-
-// What the connection reads: the caller's source, hashed on the way when asked to.
-template <class Source>
-class hashed_source {
- public:
-  hashed_source(Source& inner, bool hash) noexcept : hashing_(inner), hash_(hash) {}
-  std::uint64_t size() const noexcept { return hashing_.size(); }
-  result<std::size_t> read_at(std::uint64_t offset, char* out, std::size_t n) noexcept {
-    return hash_ ? hashing_.read_at(offset, out, n) : hashing_.inner().read_at(offset, out, n);
-  }
-  io::hashing_source<Source>& hashing() noexcept { return hashing_; }
-
- private:
-  io::hashing_source<Source> hashing_;
-  bool hash_;
-};
-
 template <class Session, class Source, class Executor>
 class upload_op {
   using timer_type = boost::asio::basic_waitable_timer<std::chrono::steady_clock,
                                                        boost::asio::wait_traits<std::chrono::steady_clock>, Executor>;
+  using engine_type = io::upload_engine<Session, Source>;
+
   struct state {
     state(const Executor& ex, Session& s, Source& src, upload_options o)
-        : session(s),
-          source(src, o.verify_integrity),
-          options(std::move(o)),
+        : options(std::move(o)),
+          engine(s, src, options, steady_now(), rangeup::detail::unix_now_ms()),
           connection(ex, options.transport),
           timer(ex),
-          deadline(ex),
-          poll(ex) {}
-    Session& session;
-    hashed_source<Source> source;
-    upload_options options;
+          watch(ex) {}
+    upload_options options;  // before engine, which refers to it
+    engine_type engine;
     basic_connection<Executor> connection;
-    timer_type timer;     // the waits the session asks for
-    timer_type deadline;  // options.timeout_ms, then the stopping DELETE's delete_timeout_ms
-    timer_type poll;      // looks at cancel_flag / should_cancel every poll_interval_ms
+    timer_type timer;  // the waits the engine asks for
+    timer_type watch;  // while a request or wait is out: the cancel flag, the timeout
     // Cancels the request or wait in progress: the caller's cancellation is
-    // forwarded into it, and the deadline and the cancel-flag poll emit it too.
+    // forwarded into it, and the watch emits it too.
     boost::asio::cancellation_signal inner;
-    std::int64_t start_ms = steady_now().ms;
-    errc stopping{};            // why the upload is stopping (cancelled / timeout), or none
-    bool deadline_hit = false;  // the deadline fired since the last resumption
-    bool abandoned = false;     // stop now, without (or without waiting for) the DELETE
+    bool request_out = false;
+    bool aborting = false;  // inner was emitted to abort the request out
   };
 
  public:
@@ -194,23 +155,11 @@ class upload_op {
     if (!started_) {
       started_ = true;
       state& st = *state_;
-      // Lets the session honour Retry-After dates and notice expired sessions.
-      if constexpr (has_wall_clock<Session>::value) {
-        using namespace std::chrono;
-        st.session.set_wall_clock(steady_now(),
-                                  duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
-      }
-      if constexpr (has_observer<Session>::value) {
-        if (st.options.observer != nullptr) st.session.set_observer(st.options.observer);
-      }
-      if (st.options.on_send != nullptr) st.connection.set_send_progress(&on_send_progress, &st);
-      if (io::rate_limiter* limit = st.options.rate_limit)
-        st.connection.set_pacer(&pace, limit, limit->piece_size());
-      if (st.options.timeout_ms > 0) arm_deadline(st.start_ms + st.options.timeout_ms);
-      if (st.options.cancel_flag != nullptr || st.options.should_cancel != nullptr) arm_poll(state_);
+      st.connection.set_send_progress(&on_send_progress, &st);
+      if (io::rate_limiter* limit = st.options.rate_limit) st.connection.set_pacer(&pace, &st, limit->piece_size());
       return boost::asio::post(ex_, std::move(self));
     }
-    check_stop(self);
+    note_cancellation(self);
     advance(self);
   }
 
@@ -218,185 +167,127 @@ class upload_op {
   template <class Self>
   void operator()(Self& self, std::error_code ec, response_view response) {
     state& st = *state_;
-    if (st.options.on_send != nullptr) st.options.on_send(st.options.send_context, 0);
-    if (check_stop(self)) {
-      // The session was cancel()ed first: the abandoned request's outcome is ignored.
-      st.session.on_transport_error(make_error_code(errc::cancelled), steady_now());
+    st.request_out = false;
+    note_cancellation(self);
+    if (st.aborting) {
+      st.aborting = false;
+      (void)st.engine.request_may_continue(steady_now());  // marks the request aborted
+      st.engine.on_transport_error(make_error_code(errc::cancelled), steady_now());
     } else if (ec) {
-      st.session.on_transport_error(ec, steady_now());
+      st.engine.on_transport_error(ec, steady_now());
     } else {
-      st.session.on_response(response, steady_now());
+      st.engine.on_response(response, steady_now());
     }
-    if (st.options.after_exchange != nullptr) st.options.after_exchange(st.options.exchange_context);
     advance(self);
   }
 
   // A wait finished (or was cancelled).
   template <class Self>
   void operator()(Self& self, boost::system::error_code) {
-    check_stop(self);
+    note_cancellation(self);
+    state_->aborting = false;
     advance(self);
   }
 
  private:
   static bool on_send_progress(void* context, std::uint64_t sent, std::uint64_t) noexcept {
-    const upload_options& o = static_cast<state*>(context)->options;
-    o.on_send(o.send_context, sent);
-    return true;
+    static_cast<state*>(context)->engine.on_send_progress(sent);
+    return true;  // the watch aborts requests
   }
 
-  static std::int64_t pace(void* limit, std::size_t bytes) noexcept {
-    return static_cast<io::rate_limiter*>(limit)->reserve(bytes, steady_now().ms);
+  static std::int64_t pace(void* context, std::size_t bytes) noexcept {
+    const instant now = steady_now();
+    instant until{};
+    return static_cast<state*>(context)->engine.admit(bytes, now, &until) == 0 ? until.ms : now.ms;
   }
 
-  // (Re)arms the deadline; its handler only holds a weak reference, since the
-  // upload may finish while the expiry is already queued.
-  void arm_deadline(std::int64_t until_ms) {
-    state_->deadline.expires_at(std::chrono::steady_clock::time_point(std::chrono::milliseconds(until_ms)));
-    state_->deadline.async_wait([weak = std::weak_ptr<state>(state_)](boost::system::error_code ec) {
-      if (ec) return;
-      if (const std::shared_ptr<state> st = weak.lock()) {
-        st->deadline_hit = true;
-        st->inner.emit(boost::asio::cancellation_type::terminal);
-      }
-    });
-  }
-
-  static bool cancel_requested(const upload_options& o) noexcept {
-    if (o.cancel_flag != nullptr && o.cancel_flag->load(std::memory_order_relaxed)) return true;
-    return o.should_cancel != nullptr && o.should_cancel(o.cancel_context);
-  }
-
-  // Polls the cancel flag (it may be set from any thread or a signal handler,
-  // which cannot touch Asio) and wakes the operation when it is set.
-  static void arm_poll(const std::shared_ptr<state>& s) {
-    const std::int64_t every = s->options.poll_interval_ms > 0 ? s->options.poll_interval_ms : 1;
-    s->poll.expires_after(std::chrono::milliseconds(every));
-    s->poll.async_wait([weak = std::weak_ptr<state>(s)](boost::system::error_code ec) {
+  // Looks at the cancel flag and the deadlines by the engine's check_by while
+  // a request or wait is out, and aborts it when the upload must stop. Its
+  // handler holds a weak reference: the upload may end with an expiry queued.
+  static void arm_watch(const std::shared_ptr<state>& s) {
+    s->watch.expires_at(std::chrono::steady_clock::time_point(std::chrono::milliseconds(s->engine.check_by(steady_now()).ms)));
+    s->watch.async_wait([weak = std::weak_ptr<state>(s)](boost::system::error_code ec) {
       if (ec) return;
       const std::shared_ptr<state> st = weak.lock();
-      if (!st || st->stopping != errc{}) return;
-      if (cancel_requested(st->options)) st->inner.emit(boost::asio::cancellation_type::terminal);
-      else arm_poll(st);
+      if (!st) return;
+      const instant now = steady_now();
+      const bool stop = st->request_out ? !st->engine.request_may_continue(now) : st->engine.must_stop(now);
+      if (!stop) return arm_watch(st);
+      st->aborting = st->request_out;
+      st->inner.emit(boost::asio::cancellation_type::terminal);
     });
   }
 
-  // Consumes a cancellation request, a set cancel flag or a deadline expiry; true if there was
-  // one. The first starts the stop (the session's cancel() DELETEs it), the
-  // next one abandons the DELETE.
+  // The caller's own cancellation (when the operation saw it rather than the
+  // forwarder): the engine stops as for the cancel flag.
   template <class Self>
-  bool check_stop(Self& self) {
-    state& st = *state_;
-    errc why{};
-    if (self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none) {
-      self.reset_cancellation_state(boost::asio::enable_terminal_cancellation());
-      why = errc::cancelled;
-    }
-    if (st.stopping == errc{} && cancel_requested(st.options)) why = errc::cancelled;
-    if (st.deadline_hit) {
-      st.deadline_hit = false;
-      if (why == errc{}) why = errc::timeout;
-    }
-    if (why == errc{}) return false;
-    if (st.stopping != errc{} || !st.options.delete_on_cancel) {
-      if (st.stopping == errc{}) st.stopping = why;
-      st.abandoned = true;
-      return true;
-    }
-    st.stopping = why;
-    st.session.cancel();
-    arm_deadline(steady_now().ms + st.options.delete_timeout_ms);
-    return true;
+  void note_cancellation(Self& self) {
+    if (self.get_cancellation_state().cancelled() == boost::asio::cancellation_type::none) return;
+    self.reset_cancellation_state(boost::asio::enable_terminal_cancellation());
+    state_->engine.request_stop(errc::cancelled);
   }
 
-  // The slot for the next request or wait: the caller's cancellation (via
-  // this operation's own cancellation state) is forwarded into `inner`.
+  // The slot for the next request or wait: the caller's cancellation stops the
+  // engine and is forwarded into `inner`.
   template <class Self>
   boost::asio::cancellation_slot inner_slot(Self& self) {
     boost::asio::cancellation_slot outer =
         boost::asio::get_associated_cancellation_slot(self, boost::asio::cancellation_slot());
     if (outer.is_connected())
-      outer.assign([inner = &state_->inner](boost::asio::cancellation_type_t t) { inner->emit(t); });
+      outer.assign([st = state_.get()](boost::asio::cancellation_type_t t) {
+        st->engine.request_stop(errc::cancelled);
+        st->aborting = st->request_out;
+        st->inner.emit(t);
+      });
     return state_->inner.slot();
-  }
-
-  // Why a stopped upload ended: the stop's reason, unless a single request
-  // went out unanswered and may have created the item.
-  static std::error_code stopped(const state& st) noexcept {
-    return make_error_code(st.session.may_have_completed() ? errc::completion_unknown : st.stopping);
   }
 
   template <class Self>
   void advance(Self& self) {
     state& st = *state_;
-    if (st.abandoned) return finish(self, stopped(st), upload_result{});
-    const step next = st.session.next_step(steady_now());
-    switch (next.what()) {
-      case step::kind::send: {
-        using resume = resume_upload<Executor>;
-        // Everything is read out of *this before self (which owns *this) moves.
-        const auto slot = inner_slot(self);
-        const Executor ex = ex_;
-        auto& connection = st.connection;
-        auto& source = st.source;
-        const request_view& request = *next.request();
-        auto target = std::make_unique<typename resume::template self_target<Self>>(std::move(self));
-        return connection.async_perform(request, source, resume(std::move(target), ex, slot));
+    while (true) {
+      const io::engine_action a = st.engine.next(steady_now());
+      switch (a.what) {
+        case io::engine_action::kind::send: {
+          using resume = resume_upload<Executor>;
+          st.request_out = true;
+          arm_watch(state_);
+          // Everything is read out of *this before self (which owns *this) moves.
+          const auto slot = inner_slot(self);
+          const Executor ex = ex_;
+          auto& connection = st.connection;
+          auto& body = st.engine.body();
+          auto target = std::make_unique<typename resume::template self_target<Self>>(std::move(self));
+          return connection.async_perform(*a.request, body, resume(std::move(target), ex, slot));
+        }
+        case io::engine_action::kind::wait: {
+          st.timer.expires_at(std::chrono::steady_clock::time_point(std::chrono::milliseconds(a.until.ms)));
+          arm_watch(state_);
+          const auto slot = inner_slot(self);
+          return st.timer.async_wait(boost::asio::bind_cancellation_slot(slot, std::move(self)));
+        }
+        case io::engine_action::kind::need_token:
+          st.engine.fetch_token();
+          continue;
+        case io::engine_action::kind::finished:
+          return finish(self);
       }
-      case step::kind::wait: {
-        st.timer.expires_at(std::chrono::steady_clock::time_point(std::chrono::milliseconds(next.wait_until()->ms)));
-        const auto slot = inner_slot(self);
-        return st.timer.async_wait(boost::asio::bind_cancellation_slot(slot, std::move(self)));
-      }
-      case step::kind::need_token:
-        return finish(self, make_error_code(errc::token_unavailable), upload_result{});
-      case step::kind::done:
-        return finish_done(self, *next.done());
-      case step::kind::failed:
-        // The session's "cancelled" says less than why we stopped; its
-        // completion_unknown (a single request abandoned while out) says more.
-        if (st.stopping != errc{} && next.failed()->code != errc::completion_unknown)
-          return finish(self, stopped(st), upload_result{});
-        if (st.options.outcome != nullptr) st.options.outcome->error = *next.failed();
-        return finish(self, next.failed()->code, upload_result{});
     }
   }
 
-  // Done: with verify_integrity, compare the local digest with the service's.
   template <class Self>
-  void finish_done(Self& self, const upload_result& result) {
-    state& st = *state_;
-    if (!st.options.verify_integrity) return finish(self, std::error_code{}, result);
-    if (const std::error_code ec = st.source.hashing().finish()) return finish(self, ec, upload_result{});
-    char local[quick_xor_hash::base64_length + 1];
-    (void)st.source.hashing().hash().finalize_base64(local, sizeof local);
-    upload_outcome* out = st.options.outcome;
-    if (out != nullptr) (void)out->quick_xor_hash.assign(std::string_view(local));
-    if (result.quick_xor_hash.empty()) return finish(self, std::error_code{}, result);
-    if (out != nullptr) out->integrity_checked = true;
-    if (std::string_view(result.quick_xor_hash.c_str()) == std::string_view(local))
-      return finish(self, std::error_code{}, result);
-    if (out != nullptr) out->error.http_status = result.http_status;
-    return finish(self, make_error_code(errc::integrity_mismatch), result);
-  }
-
-  template <class Self>
-  void finish(Self& self, std::error_code ec, const upload_result& result) {
-    const upload_result copy = result;
-    if (upload_outcome* out = state_->options.outcome) {
-      out->code = ec;
-      out->error.code = ec;
-      out->result = copy;
-      if constexpr (has_progress_info<Session>::value) out->stats = state_->session.progress_info();
-      out->seconds = static_cast<double>(steady_now().ms - state_->start_ms) / 1000.0;
-    }
+  void finish(Self& self) {
+    const upload_outcome& outcome = state_->engine.outcome();
+    const std::error_code ec = outcome.code;
+    const upload_result result = outcome.result;  // empty on failure, but integrity_mismatch keeps what the service said
+    if (upload_outcome* out = state_->options.outcome) *out = outcome;
     if (std::string* detail = state_->options.error_detail) *detail = state_->connection.last_error_detail();
     // The forwarder points into *state_.
     boost::asio::cancellation_slot outer =
         boost::asio::get_associated_cancellation_slot(self, boost::asio::cancellation_slot());
     if (outer.is_connected()) outer.clear();
-    state_.reset();                        // close the connection before the handler runs
-    self.complete(ec, copy);
+    state_.reset();  // close the connection before the handler runs
+    self.complete(ec, result);
   }
 
   Executor ex_;

@@ -46,6 +46,7 @@
 #include "rangeup/error.hpp"
 #include "rangeup/http.hpp"
 #include "rangeup/request_body.hpp"
+#include "rangeup/transport.hpp"
 
 namespace rangeup::beast {
 
@@ -264,31 +265,18 @@ class basic_connection {
   template <class Source>
   std::error_code prepare(const request_view& req, const Source& source) {
     if (auto ec = check_url(req.url, options_.allow_http, url_)) return ec;
-    if (req.body != body_kind::none && (req.method == http_method::get || req.method == http_method::delete_))
-      return errc::invalid_argument;
-    if (req.reads_source() && (req.range.first > req.range.last || req.range.last >= source.size()))
-      return errc::invalid_argument;
-    if (has_line_break(req.bearer_token)) return errc::invalid_argument;
-    // The transport owns these headers; a stray Authorization must never reach an uploadUrl.
-    for (const header_field* h = req.begin_headers(); h != req.end_headers(); ++h)
-      if (h->name.empty() || has_line_break(h->name) || has_line_break(h->value) || is_reserved(h->name))
-        return errc::invalid_argument;
+    // The rules every transport applies (rangeup/transport.hpp): reserved headers
+    // (a stray Authorization must never reach an uploadUrl), CR/LF, a body on GET, ...
+    if (const request_fault fault = check_request(req, source.size()); fault != request_fault::none) {
+      detail_.assign(describe(fault));
+      return make_error_code(request_error(fault));
+    }
     if (url_.tls && !tls_context_) {
       std::error_code ec;
       tls_context_ = options_.tls_context ? options_.tls_context : make_tls_context(options_, ec);
       if (ec) return ec;
     }
     return {};
-  }
-
-  static bool is_reserved(std::string_view name) noexcept {
-    for (std::string_view r : {"authorization", "content-length", "host", "transfer-encoding", "expect"})
-      if (rangeup::detail::iequals(name, r)) return true;
-    return false;
-  }
-
-  static bool has_line_break(std::string_view s) noexcept {
-    return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
   }
 
   tcp_stream& lowest() noexcept { return tls_ ? boost::beast::get_lowest_layer(*tls_) : *plain_; }

@@ -24,13 +24,14 @@
 
 #include "rangeup/config.hpp"
 #include "rangeup/curl/global.hpp"
-#include "rangeup/curl/redact.hpp"
 #include "rangeup/curl/url_policy.hpp"
 #include "rangeup/error.hpp"
 #include "rangeup/fixed_string.hpp"
 #include "rangeup/http.hpp"
+#include "rangeup/redact.hpp"
 #include "rangeup/request_body.hpp"
 #include "rangeup/result.hpp"
+#include "rangeup/transport.hpp"
 
 namespace rangeup {
 namespace curl {
@@ -148,19 +149,17 @@ class easy_exchange {
   std::error_code prepare(const request_view& request, Source& source) noexcept {
     reader_ = body_reader{};
     if (request.reads_source()) {
-      if (request.range.first > request.range.last || request.range.last >= source.size())
-        return fail(errc::invalid_argument, "request range lies outside the source");
       reader_.source = &source;
       reader_.read = &read_source<Source>;
     }
-    return setup(request);
+    return setup(request, check_request(request, source.size()));
   }
 
   // For requests whose body does not read the source (create, status, commit, delete).
   std::error_code prepare(const request_view& request) noexcept {
     reader_ = body_reader{};
     if (request.reads_source()) return fail(errc::invalid_argument, "no source for a range body");
-    return setup(request);
+    return setup(request, check_request(request));
   }
 
   // The outcome once libcurl finished the transfer with `rc`. The returned
@@ -319,16 +318,6 @@ class easy_exchange {
     return 1;
   }
 
-  static bool header_name_is(std::string_view name, const char* what) noexcept {
-    const std::size_t len = std::strlen(what);
-    return name.size() == len && strncasecmp(name.data(), what, len) == 0;
-  }
-
-  static bool has_line_break(std::string_view s) noexcept {
-    return s.find('\r') != std::string_view::npos || s.find('\n') != std::string_view::npos ||
-           s.find('\0') != std::string_view::npos;
-  }
-
   // The request headers; libcurl points at them until complete().
   struct header_list {
     curl_slist* head = nullptr;
@@ -357,7 +346,8 @@ class easy_exchange {
     }
   };
 
-  std::error_code setup(const request_view& req) noexcept {
+  // `fault`: what rangeup::check_request found (transport.hpp), refused after the URL policy.
+  std::error_code setup(const request_view& req, request_fault fault) noexcept {
     detail_size_ = 0;
     headers_.clear();
     if (easy_ == nullptr) return fail(errc::connection_failed, "libcurl could not be initialised");
@@ -366,6 +356,7 @@ class easy_exchange {
       return fail(static_cast<errc>(ec.value()),
                   ec == errc::insecure_url ? "refusing a non-https URL" : "refusing an invalid URL");
     }
+    if (fault != request_fault::none) return fail(request_error(fault), describe(fault));
 
     reader_.length = req.content_length();
     reader_.request = req;
@@ -373,24 +364,15 @@ class easy_exchange {
       reader_.gate = gate_fn_;
       reader_.gate_ctx = gate_ctx_;
     }
-    const bool has_body = req.body != body_kind::none;
-    if (has_body && (req.method == http_method::get || req.method == http_method::delete_))
-      return fail(errc::invalid_argument, "GET/DELETE with a body");
 
     bool has_content_type = false;
     for (const header_field* h = req.begin_headers(); h != req.end_headers(); ++h) {
-      if (header_name_is(h->name, "authorization") || header_name_is(h->name, "content-length") ||
-          header_name_is(h->name, "host") || header_name_is(h->name, "transfer-encoding") ||
-          header_name_is(h->name, "expect") || h->name.empty() || has_line_break(h->name) ||
-          has_line_break(h->value))
-        return fail(errc::invalid_argument, "request header not allowed");
-      if (header_name_is(h->name, "content-type")) has_content_type = true;
+      if (rangeup::detail::iequals(h->name, "content-type")) has_content_type = true;
       headers_.add(h->name, h->value);
     }
     headers_.add("Expect", "");  // never wait for 100-continue
     if (!has_content_type && req.method == http_method::post) headers_.add("Content-Type", "");
     if (!req.bearer_token.empty()) {
-      if (has_line_break(req.bearer_token)) return fail(errc::invalid_argument, "malformed bearer token");
       char value[max_header_line];
       text_writer w(value, sizeof value);
       w.append("Bearer ").append(req.bearer_token);

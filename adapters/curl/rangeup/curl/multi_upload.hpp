@@ -12,8 +12,10 @@
 //
 // Each upload has its own session, source, options and outcome (the same
 // upload_outcome as rangeup::upload) and behaves exactly as under the
-// blocking driver: both run io/upload_driver.hpp's upload_run, this file only
-// performs what it asks for. Requests are easy_exchange's (streamed bodies,
+// blocking driver: both are loops around io/engine.hpp's upload_engine, this
+// file only performs what it asks for (a token provider, options.tokens, is
+// called on run()'s thread; share one io::token_cache between uploads so a
+// token that expires under all of them is fetched once). Requests are easy_exchange's (streamed bodies,
 // capped responses, the URL policy); connections are kept alive in the multi
 // handle's pool. Waits never block the others: a Retry-After/backoff wait and
 // a rate-limit pause (CURL_READFUNC_PAUSE) each park only their upload until
@@ -41,7 +43,8 @@
 #include "rangeup/curl/easy_exchange.hpp"
 #include "rangeup/curl/global.hpp"
 #include "rangeup/http.hpp"
-#include "rangeup/io/upload_driver.hpp"
+#include "rangeup/io/blocking_upload.hpp"
+#include "rangeup/io/engine.hpp"
 #include "rangeup/result.hpp"
 
 namespace rangeup {
@@ -61,7 +64,9 @@ struct multi_options {
 
 namespace detail {
 
-using rangeup::detail::driver_action;
+using driver_action = io::engine_action;
+
+inline instant now() noexcept { return rangeup::detail::steady_now(); }
 
 // One queued or running upload, seen by the driver loop without its types.
 class multi_task {
@@ -77,14 +82,16 @@ class multi_task {
 
   virtual void begin() noexcept = 0;  // the upload's clock starts
   virtual driver_action next() noexcept = 0;
+  virtual void fetch_token() = 0;
   virtual std::error_code prepare(const request_view& r) noexcept = 0;
   virtual void on_result(const result<response_view>& r) noexcept = 0;
   virtual bool must_stop() const noexcept = 0;
   virtual bool request_may_continue() noexcept = 0;
+  virtual instant check_by() const noexcept = 0;
   virtual const upload_outcome* outcome() const noexcept = 0;
 
   easy_exchange exchange;
-  const upload_options options;  // upload_run refers to this copy
+  const upload_options options;  // the engine refers to this copy
   phase state = phase::queued;
   std::int64_t until = 0;  // waiting / paused: steady ms
   std::size_t index = 0;   // in multi_upload
@@ -92,16 +99,15 @@ class multi_task {
 
 template <class Session, class Source>
 class multi_task_for final : public multi_task {
-  using run_type = rangeup::detail::upload_run<Session, Source>;
-  using paced_type = rangeup::detail::driver_source<Source>;
+  using engine_type = io::upload_engine<Session, Source>;
 
-  // What the easy handle reads: the run's paced, hashed source, whose pacing
-  // the read gate already did (without blocking).
+  // What the easy handle reads: the engine's hashed body, whose pacing the
+  // read gate already did (without blocking).
   struct admitted_reader {
-    paced_type* source = nullptr;
-    std::uint64_t size() const noexcept { return source->size(); }
+    engine_type* engine = nullptr;
+    std::uint64_t size() const noexcept { return engine->body().size(); }
     result<std::size_t> read_at(std::uint64_t offset, char* out, std::size_t n) noexcept {
-      return source->read_admitted(offset, out, n);
+      return engine->body().read_at(offset, out, n);
     }
   };
 
@@ -110,35 +116,46 @@ class multi_task_for final : public multi_task {
       : multi_task(t, o), session_(s), source_(src) {}
 
   void begin() noexcept override {
-    run_.emplace(session_, source_, options);
-    reader_.source = &run_->source();
-    exchange.set_send_progress(&rangeup::detail::upload_driver_state::on_send_progress, &run_->state());
+    engine_.emplace(session_, source_, options, now(), rangeup::detail::unix_now_ms());
+    reader_.engine = &*engine_;
+    exchange.set_send_progress(&multi_task_for::on_send_progress, this);
     exchange.set_read_gate(&multi_task_for::gate, this);
   }
-  driver_action next() noexcept override { return run_->next(); }
+  driver_action next() noexcept override { return engine_->next(now()); }
+  void fetch_token() override { engine_->fetch_token(); }
   std::error_code prepare(const request_view& r) noexcept override { return exchange.prepare(r, reader_); }
-  void on_result(const result<response_view>& r) noexcept override { run_->on_result(r); }
-  bool must_stop() const noexcept override { return run_->must_stop(); }
-  bool request_may_continue() noexcept override { return run_->state().request_may_continue(); }
-  const upload_outcome* outcome() const noexcept override { return run_ ? &run_->outcome() : nullptr; }
+  void on_result(const result<response_view>& r) noexcept override {
+    if (r) engine_->on_response(*r, now());
+    else engine_->on_transport_error(r.error(), now());
+  }
+  bool must_stop() const noexcept override { return engine_->must_stop(now()); }
+  bool request_may_continue() noexcept override { return engine_->request_may_continue(now()); }
+  instant check_by() const noexcept override { return engine_->check_by(now()); }
+  const upload_outcome* outcome() const noexcept override { return engine_ ? &engine_->outcome() : nullptr; }
 
  private:
+  static bool on_send_progress(void* self, std::uint64_t sent, std::uint64_t) noexcept {
+    auto& t = *static_cast<multi_task_for*>(self);
+    t.engine_->on_send_progress(sent);
+    return t.engine_->request_may_continue(now());
+  }
+
   // Rate limit without blocking the thread: pause this transfer until the
   // bucket allows its next bytes; the driver loop resumes it then.
   static std::size_t gate(void* self, std::size_t wanted) noexcept {
     auto& t = *static_cast<multi_task_for*>(self);
-    std::int64_t until = 0;
-    const std::size_t n = t.run_->source().admit(wanted, rangeup::detail::steady_ms(), &until);
+    instant until{};
+    const std::size_t n = t.engine_->admit(wanted, now(), &until);
     if (n == 0) {
       t.state = phase::paused;
-      t.until = until;
+      t.until = until.ms;
     }
     return n;
   }
 
   Session& session_;
   Source& source_;
-  std::optional<run_type> run_;
+  std::optional<engine_type> engine_;
   admitted_reader reader_;
 };
 
@@ -168,6 +185,7 @@ class multi_upload {
   // run(); `options` is copied (what it points to must outlive run()).
   template <class Session, class Source>
   std::size_t add(Session& session, Source& source, const upload_options& options = {}) {
+    static_assert(require_source<Source>(), "multi_upload::add: the Source lacks a member (see above)");
     tasks_.push_back(
         std::make_unique<detail::multi_task_for<Session, Source>>(session, source, options_.transport, options));
     tasks_.back()->index = tasks_.size() - 1;
@@ -181,7 +199,7 @@ class multi_upload {
       while (can_start()) start(*tasks_[next_++]);
       if (running_ == 0) break;
 
-      const std::int64_t now = rangeup::detail::steady_ms();
+      const std::int64_t now = detail::now().ms;
       for (std::size_t i = 0; i < next_; ++i) service(*tasks_[i], now);
       if (can_start()) continue;  // a slot freed up: fill it first
 
@@ -245,8 +263,11 @@ class multi_upload {
           return;
         case detail::driver_action::kind::wait:
           t.state = task::phase::waiting;
-          t.until = a.until;
+          t.until = a.until.ms;
           return;
+        case detail::driver_action::kind::need_token:
+          t.fetch_token();  // blocks this thread while the provider runs
+          continue;
         case detail::driver_action::kind::send:
           break;
       }
@@ -312,12 +333,12 @@ class multi_upload {
   // Sleeps in curl_multi_poll until a socket is ready, libcurl's own timer
   // fires, the earliest wait or pause ends, or the cancel flags are due a look.
   void wait_for_activity() noexcept {
-    const std::int64_t now = rangeup::detail::steady_ms();
+    const std::int64_t now = detail::now().ms;
     std::int64_t timeout = options_.max_poll_ms;
     for (std::size_t i = 0; i < next_; ++i) {
       const task& t = *tasks_[i];
       if (t.state == task::phase::finished) continue;
-      if (t.options.poll_interval_ms < timeout) timeout = t.options.poll_interval_ms;
+      if (t.check_by().ms - now < timeout) timeout = t.check_by().ms - now;
       if (t.state == task::phase::waiting || t.state == task::phase::paused) {
         const std::int64_t left = t.until - now;
         if (left < timeout) timeout = left;

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The adapters on top of the single header, with nothing but single_include/ on
+# the include path: g++ compiles each adapter's edition alone (it must be
+# self-contained), clang++ compiles all of them in one program's main TU, and
+# the objects are linked together. -Wall -Wextra -Wpedantic -Werror throughout.
+#   run.sh <source-dir> <work-dir> <adapter>...   (io curl beast nlohmann_json boost_json)
+set -euo pipefail
+src=$1
+work=$2
+shift 2
+rm -rf "$work" && mkdir -p "$work"
+flags=(-std=c++17 -O0 -Wall -Wextra -Wpedantic -Werror -I "$src/single_include")
+failures=0
+objects=()
+defines=()
+
+for adapter in "$@"; do
+  header="rangeup/rangeup_$adapter.hpp"
+  [ -f "$src/single_include/$header" ] || { echo "FAIL missing $header"; failures=$((failures + 1)); continue; }
+  printf '#include <%s>\n' "$header" >"$work/$adapter.cpp"
+  if g++ "${flags[@]}" -c "$work/$adapter.cpp" -o "$work/$adapter.o" 2>"$work/$adapter.log"; then
+    echo "ok   g++ $header alone"
+    objects+=("$work/$adapter.o")
+  else
+    echo "FAIL g++ $header alone"; cat "$work/$adapter.log"; failures=$((failures + 1))
+  fi
+  defines+=("-DRANGEUP_TEST_$(echo "$adapter" | tr a-z A-Z)")
+done
+
+here=$(dirname "$0")
+if clang++ "${flags[@]}" "${defines[@]}" -c "$here/all_adapters.cpp" -o "$work/all.o" 2>"$work/all.log"; then
+  echo "ok   clang++ all adapters in one TU"
+  if g++ "$work/all.o" "${objects[@]}" -o "$work/all" -lcurl -lssl -lcrypto -pthread 2>"$work/link.log" \
+     && "$work/all"; then
+    echo "ok   linked one object per adapter with the all-adapters TU"
+  else
+    echo "FAIL link/run"; cat "$work/link.log"; failures=$((failures + 1))
+  fi
+else
+  echo "FAIL clang++ all adapters in one TU"; cat "$work/all.log"; failures=$((failures + 1))
+fi
+
+echo "single-header adapters: $# adapters, $failures failures"
+[ "$failures" -eq 0 ]
