@@ -231,10 +231,11 @@ struct loopback_server::impl {
 
   // Sleeps `d` in slices; false when stopping.
   bool pause(std::chrono::milliseconds d) const {
-    const auto until = std::chrono::steady_clock::now() + d;
-    while (std::chrono::steady_clock::now() < until) {
+    using clock = std::chrono::steady_clock;
+    const auto until = clock::now() + d;
+    for (auto now = clock::now(); now < until; now = clock::now()) {
       if (stopping) return false;
-      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(slice, until - std::chrono::steady_clock::now()));
+      std::this_thread::sleep_for(std::min<clock::duration>(slice, until - now));
     }
     return !stopping;
   }
