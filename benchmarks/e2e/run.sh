@@ -24,8 +24,8 @@
 #                                                            results/scaling.png
 # Raw measurements go to results/raw/; benchmarks/README.md's results block is
 # regenerated from them (only when writing to benchmarks/results). Full run
-# (3 rounds): ~4-5 min to build from scratch at -j2, then ~12 min to measure
-# on 2 cores under load average 3-5 (less when quiet); --quick (1 round,
+# (3 rounds): ~4-5 min to build from scratch at -j2, then ~11 min to measure
+# on 2 cores under load average ~11 (less when quiet); --quick (1 round,
 # smaller files) ~2 min after the build.
 set -euo pipefail
 export LC_ALL=C
