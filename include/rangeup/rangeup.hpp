@@ -12,6 +12,7 @@
 #include "rangeup/base64.hpp"
 #include "rangeup/request_body.hpp"
 #include "rangeup/transport.hpp"
+#include "rangeup/source_ref.hpp"
 #include "rangeup/step.hpp"
 
 // What the server says: the codec concept and the built-in allocation-free codec

@@ -17,7 +17,9 @@
 //                          |                                     | past it; the same offset may be read again
 //                          |                                     | (a resent range); an error is
 //                          |                                     | errc::source_read_failed (or another errc)
-// memory_source (http.hpp) is the trivial one; io::file_source reads a file.
+// memory_source (http.hpp) is the trivial one; io::file_source reads a file;
+// source_ref (source_ref.hpp) refers to any of them with one type, for a
+// transport that is not a template.
 //
 // ---- Transport (blocking) ------------------------------------------------------
 //   t: a Transport; req: const request_view&; s: a Source lvalue;

@@ -234,9 +234,11 @@ inline std::shared_ptr<boost::asio::ssl::context> make_tls_context(const transpo
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/coroutine.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -272,6 +274,53 @@ using send_progress_fn = bool (*)(void* context, std::uint64_t sent, std::uint64
 // milliseconds since its epoch); the connection waits on a timer until then,
 // never blocking its thread. A rate limiter's reserve() fits this shape.
 using send_pacer_fn = std::int64_t (*)(void* context, std::size_t bytes) noexcept;
+
+namespace detail {
+
+// The one completion handler type rangeup's own drivers hand to
+// basic_connection<any_io_executor>::async_perform (the blocking transport and
+// async_upload, whatever the caller's executor and completion token): Beast's
+// request machinery is then compiled once per program instead of once per
+// (executor, token, session) — that made single translation units take
+// minutes and gigabytes. It owns the real continuation (one allocation per
+// request) and carries the executor and cancellation slot it runs with.
+class perform_handler {
+ public:
+  using executor_type = boost::asio::any_io_executor;
+  using cancellation_slot_type = boost::asio::cancellation_slot;
+
+  template <class F>
+  perform_handler(F&& continuation, executor_type ex, cancellation_slot_type slot)
+      : target_(std::make_unique<target_of<std::decay_t<F>>>(std::forward<F>(continuation))),
+        ex_(std::move(ex)),
+        slot_(slot) {}
+
+  executor_type get_executor() const noexcept { return ex_; }
+  cancellation_slot_type get_cancellation_slot() const noexcept { return slot_; }
+
+  void operator()(std::error_code ec, response_view response) {
+    std::unique_ptr<target> t = std::move(target_);  // the continuation may start the next request
+    t->resume(ec, response);
+  }
+
+ private:
+  struct target {
+    virtual ~target() = default;
+    virtual void resume(std::error_code ec, response_view response) = 0;
+  };
+  template <class F>
+  struct target_of final : target {
+    explicit target_of(F&& f) : f(std::move(f)) {}
+    void resume(std::error_code ec, response_view response) override { f(ec, response); }
+    F f;
+  };
+
+  std::unique_ptr<target> target_;
+  executor_type ex_;
+  cancellation_slot_type slot_;
+};
+
+}  // namespace detail
 
 // Executor: the executor every operation of this connection runs on (use a
 // strand when the io_context runs on several threads). One request at a time;
@@ -344,18 +393,20 @@ class basic_connection {
   // Bodies that read the source (source_range, base64_json) are read with
   // rangeup::read_request_body in pieces
   // of at most options().send_buffer_size.
+  // The source is held as a source_ref: Beast's write machinery is then
+  // instantiated once per Executor, not once per Source (minutes of compile
+  // time per translation unit that uploads with several session types).
   template <class Source, class CompletionToken>
   auto async_perform(const request_view& request, Source& source, CompletionToken&& token) {
     return boost::asio::async_compose<CompletionToken, void(std::error_code, response_view)>(
-        perform_op<Source>{this, &request, &source}, token, ex_);
+        perform_op{this, &request, source_ref(source)}, token, ex_);
   }
 
  private:
-  template <class Source>
   struct perform_op {
     basic_connection* c;
     const request_view* req;
-    Source* src;
+    source_ref src;
     boost::asio::coroutine coro{};
     phase where = phase::resolve;
 
@@ -377,7 +428,7 @@ class basic_connection {
       namespace http = boost::beast::http;
       BOOST_ASIO_CORO_REENTER(coro) {
         c->detail_.clear();
-        c->error_ = c->prepare(*req, *src);
+        c->error_ = c->prepare(*req, src);
         if (c->error_) {
           BOOST_ASIO_CORO_YIELD net::post(c->ex_, std::move(self));  // never complete inline
           return self.complete(c->error_, response_view{});
@@ -418,7 +469,7 @@ class basic_connection {
             BOOST_ASIO_CORO_YIELD c->pace_timer_.async_wait(std::move(self));
             if (ec) return fail(self, ec);  // cancelled while paced: the request is half sent
           }
-          c->error_ = c->next_body_piece(*req, *src);
+          c->error_ = c->next_body_piece(*req, src);
           if (c->error_) {
             c->close();  // the request is half sent: the connection is unusable
             BOOST_ASIO_CORO_YIELD net::post(c->ex_, std::move(self));
@@ -475,8 +526,7 @@ class basic_connection {
     detail_.append(": ").append(ec == boost::beast::error::timeout ? std::string("timed out") : ec.message());
   }
 
-  template <class Source>
-  std::error_code prepare(const request_view& req, const Source& source) {
+  std::error_code prepare(const request_view& req, const source_ref& source) {
     if (auto ec = check_url(req.url, options_.allow_http, url_)) return ec;
     // The rules every transport applies (rangeup/transport.hpp): reserved headers
     // (a stray Authorization must never reach an uploadUrl), CR/LF, a body on GET, ...
@@ -580,8 +630,7 @@ class basic_connection {
   // Points the request body at the next piece: the JSON text, or up to
   // send_size_ bytes read from the source. A source that ends before the
   // range does is source_changed: Content-Length must stay exact.
-  template <class Source>
-  std::error_code next_body_piece(const request_view& req, Source& source) {
+  std::error_code next_body_piece(const request_view& req, const source_ref& source) {
     auto& body = request_.body();
     const std::uint64_t total = req.content_length();
     body.data = nullptr;
@@ -744,7 +793,7 @@ namespace rangeup::beast {
 
 class transport {
  public:
-  explicit transport(transport_options options = {}) : connection_(io_.get_executor(), std::move(options)) {}
+  explicit transport(transport_options options = {}) : connection_(boost::asio::any_io_executor(io_.get_executor()), std::move(options)) {}
 
   transport(const transport&) = delete;
   transport& operator=(const transport&) = delete;
@@ -760,32 +809,7 @@ class transport {
   // so a cancel or overall timeout does not wait for a stalled server.
   template <class Source>
   result<response_view> perform(const request_view& request, Source& source) {
-    std::error_code error;
-    response_view response;
-    bool finished = false;
-    boost::asio::cancellation_signal abandon;
-    connection_.async_perform(request, source,
-                              boost::asio::bind_cancellation_slot(abandon.slot(), [&](std::error_code ec, response_view r) {
-                                error = ec;
-                                response = r;
-                                finished = true;
-                              }));
-    io_.restart();
-    bool abandoned = false;
-    while (!finished) {
-      io_.run_for(std::chrono::milliseconds(100));
-      if (finished || abandoned || progress_fn_ == nullptr) continue;
-      if (!progress_fn_(progress_context_, connection_.body_bytes_sent(), request.content_length())) {
-        abandoned = true;
-        abandon.emit(boost::asio::cancellation_type::terminal);
-      }
-    }
-    if (abandoned) {
-      connection_.close();
-      return make_error_code(errc::cancelled);
-    }
-    if (error) return error;
-    return response;
+    return perform_from(request, source_ref(source));
   }
 
   // For requests without a source_range body (create, status, commit, delete).
@@ -811,8 +835,41 @@ class transport {
   void close() noexcept { connection_.close(); }
 
  private:
+  // One body for every Source type, so the Beast machinery below is
+  // instantiated once (see rangeup/source_ref.hpp).
+  result<response_view> perform_from(const request_view& request, source_ref source) {
+    std::error_code error;
+    response_view response;
+    bool finished = false;
+    boost::asio::cancellation_signal abandon;
+    connection_.async_perform(request, source,
+                              detail::perform_handler(
+                                  [&](std::error_code ec, response_view r) {
+                                    error = ec;
+                                    response = r;
+                                    finished = true;
+                                  },
+                                  connection_.get_executor(), abandon.slot()));
+    io_.restart();
+    bool abandoned = false;
+    while (!finished) {
+      io_.run_for(std::chrono::milliseconds(100));
+      if (finished || abandoned || progress_fn_ == nullptr) continue;
+      if (!progress_fn_(progress_context_, connection_.body_bytes_sent(), request.content_length())) {
+        abandoned = true;
+        abandon.emit(boost::asio::cancellation_type::terminal);
+      }
+    }
+    if (abandoned) {
+      connection_.close();
+      return make_error_code(errc::cancelled);
+    }
+    if (error) return error;
+    return response;
+  }
+
   boost::asio::io_context io_{1};
-  basic_connection<boost::asio::io_context::executor_type> connection_;
+  basic_connection<boost::asio::any_io_executor> connection_;  // the drivers' one instantiation (perform_handler)
   send_progress_fn progress_fn_ = nullptr;
   void* progress_context_ = nullptr;
 };
@@ -895,45 +952,6 @@ inline instant steady_now() noexcept { return rangeup::detail::steady_now(); }
 
 namespace detail {
 
-// The handler async_upload gives to basic_connection::async_perform: one type
-// per Executor whatever the caller's completion token, so the Beast/TLS
-// machinery is instantiated once per (Executor, Source) instead of once per
-// token type (which made test TUs take gigabytes to compile). It carries the
-// upload's cancellation slot, so cancelling the upload cancels the request.
-template <class Executor>
-class resume_upload {
- public:
-  struct target {
-    virtual ~target() = default;
-    virtual void resume(std::error_code ec, response_view response) = 0;
-  };
-  template <class Self>
-  struct self_target final : target {
-    explicit self_target(Self&& s) : self(std::move(s)) {}
-    void resume(std::error_code ec, response_view response) override { self(ec, response); }
-    Self self;
-  };
-
-  using executor_type = Executor;
-  using cancellation_slot_type = boost::asio::cancellation_slot;
-
-  resume_upload(std::unique_ptr<target> t, const Executor& ex, boost::asio::cancellation_slot slot)
-      : target_(std::move(t)), ex_(ex), slot_(slot) {}
-
-  executor_type get_executor() const noexcept { return ex_; }
-  cancellation_slot_type get_cancellation_slot() const noexcept { return slot_; }
-
-  void operator()(std::error_code ec, response_view response) {
-    std::unique_ptr<target> t = std::move(target_);
-    t->resume(ec, response);
-  }
-
- private:
-  std::unique_ptr<target> target_;
-  Executor ex_;
-  boost::asio::cancellation_slot slot_;
-};
-
 template <class Session, class Source, class Executor>
 class upload_op {
   using timer_type = boost::asio::basic_waitable_timer<std::chrono::steady_clock,
@@ -944,12 +962,12 @@ class upload_op {
     state(const Executor& ex, Session& s, Source& src, upload_options o)
         : options(std::move(o)),
           engine(s, src, options, steady_now(), rangeup::detail::unix_now_ms()),
-          connection(ex, options.transport),
+          connection(boost::asio::any_io_executor(ex), options.transport),
           timer(ex),
           watch(ex) {}
     upload_options options;  // before engine, which refers to it
     engine_type engine;
-    basic_connection<Executor> connection;
+    basic_connection<boost::asio::any_io_executor> connection;  // one Beast instantiation for all (see perform_handler)
     timer_type timer;  // the waits the engine asks for
     timer_type watch;  // while a request or wait is out: the cancel flag, the timeout
     // Cancels the request or wait in progress: the caller's cancellation is
@@ -1063,7 +1081,6 @@ class upload_op {
       const io::engine_action a = st.engine.next(steady_now());
       switch (a.what) {
         case io::engine_action::kind::send: {
-          using resume = resume_upload<Executor>;
           st.request_out = true;
           arm_watch(state_);
           // Everything is read out of *this before self (which owns *this) moves.
@@ -1071,8 +1088,10 @@ class upload_op {
           const Executor ex = ex_;
           auto& connection = st.connection;
           auto& body = st.engine.body();
-          auto target = std::make_unique<typename resume::template self_target<Self>>(std::move(self));
-          return connection.async_perform(*a.request, body, resume(std::move(target), ex, slot));
+          return connection.async_perform(
+              *a.request, body,
+              perform_handler([self = std::move(self)](std::error_code ec, response_view r) mutable { self(ec, r); },
+                              ex, slot));
         }
         case io::engine_action::kind::wait: {
           st.timer.expires_at(std::chrono::steady_clock::time_point(std::chrono::milliseconds(a.until.ms)));

@@ -8,6 +8,9 @@
 
 #include <cstring>
 #include <string>
+#include <type_traits>
+
+#include "support/alloc_counter.hpp"
 
 using rangeup::errc;
 
@@ -207,4 +210,49 @@ TEST_CASE("resume token: round trip, checksum, strict parsing") {
   CHECK(rangeup::write_resume_token(evil, buf, sizeof buf).error() == errc::invalid_argument);
   CHECK(rangeup::parse_resume_token("", back) == errc::invalid_resume_token);
   CHECK(rangeup::parse_resume_token("garbage\ncheck=0000000000000000", back) == errc::invalid_resume_token);
+}
+
+namespace {
+
+// A Source whose reads fail past a point, to see errors pass through source_ref.
+struct failing_after {
+  std::uint64_t size() const noexcept { return 100; }
+  rangeup::result<std::size_t> read_at(std::uint64_t offset, char* out, std::size_t n) noexcept {
+    if (offset >= 50) return make_error_code(errc::source_read_failed);
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<char>('a' + (offset + i) % 26);
+    return n;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("source_ref: one type for any Source, reads and errors pass through, no allocation") {
+  static_assert(rangeup::is_source_v<rangeup::source_ref>);
+  static_assert(std::is_trivially_copyable_v<rangeup::source_ref>);
+  const std::string bytes = "0123456789abcdef";
+  const rangeup::memory_source memory(bytes.data(), bytes.size());  // its read_at is const
+  failing_after failing;
+  char out[8] = {};
+  rangeup_test::allocation_scope scope;
+  const rangeup::source_ref a(memory);
+  rangeup::source_ref b(failing);
+  const rangeup::source_ref copy = a;
+  CHECK(copy.size() == bytes.size());
+  const auto got = copy.read_at(10, out, sizeof out);
+  REQUIRE(got);
+  CHECK(*got == 6);  // fewer than asked only at the end
+  CHECK(std::string(out, *got) == "abcdef");
+  CHECK(b.size() == 100);
+  CHECK(b.read_at(0, out, 2));
+  CHECK(std::string(out, 2) == "ab");
+  CHECK(b.read_at(50, out, 2).error() == errc::source_read_failed);
+  // read_request_body takes it like any Source.
+  rangeup::request_view put;
+  put.method = rangeup::http_method::put;
+  put.body = rangeup::body_kind::source_range;
+  put.range = rangeup::content_range{4, 7, bytes.size()};
+  const auto body = rangeup::read_request_body(put, a, 0, out, sizeof out);
+  REQUIRE(body);
+  CHECK(std::string(out, *body) == "4567");
+  if (rangeup_test::allocation_counting_enabled()) CHECK(scope.count() == 0);
 }

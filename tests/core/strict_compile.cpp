@@ -19,5 +19,8 @@ int rangeup_core_strict_compile_probe(char* out, unsigned long capacity) {
   rangeup::upload_session<rangeup::outlook_attachment> s(rangeup::outlook_attachment{}, rangeup::file_info{"a", 1});
   const rangeup::step st = s.next_step(rangeup::instant{0});
   auto token = s.save_resume_token(out, capacity);
-  return static_cast<int>(st.what()) + (token ? 1 : 0) + (rangeup::parse_iso8601("x") ? 1 : 0);
+  const rangeup::memory_source memory(out, capacity);
+  const rangeup::source_ref any(memory);
+  return static_cast<int>(st.what()) + (token ? 1 : 0) + (rangeup::parse_iso8601("x") ? 1 : 0) +
+         (any.read_at(0, out, 1) ? 1 : 0);
 }

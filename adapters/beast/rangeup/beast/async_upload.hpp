@@ -81,45 +81,6 @@ inline instant steady_now() noexcept { return rangeup::detail::steady_now(); }
 
 namespace detail {
 
-// The handler async_upload gives to basic_connection::async_perform: one type
-// per Executor whatever the caller's completion token, so the Beast/TLS
-// machinery is instantiated once per (Executor, Source) instead of once per
-// token type (which made test TUs take gigabytes to compile). It carries the
-// upload's cancellation slot, so cancelling the upload cancels the request.
-template <class Executor>
-class resume_upload {
- public:
-  struct target {
-    virtual ~target() = default;
-    virtual void resume(std::error_code ec, response_view response) = 0;
-  };
-  template <class Self>
-  struct self_target final : target {
-    explicit self_target(Self&& s) : self(std::move(s)) {}
-    void resume(std::error_code ec, response_view response) override { self(ec, response); }
-    Self self;
-  };
-
-  using executor_type = Executor;
-  using cancellation_slot_type = boost::asio::cancellation_slot;
-
-  resume_upload(std::unique_ptr<target> t, const Executor& ex, boost::asio::cancellation_slot slot)
-      : target_(std::move(t)), ex_(ex), slot_(slot) {}
-
-  executor_type get_executor() const noexcept { return ex_; }
-  cancellation_slot_type get_cancellation_slot() const noexcept { return slot_; }
-
-  void operator()(std::error_code ec, response_view response) {
-    std::unique_ptr<target> t = std::move(target_);
-    t->resume(ec, response);
-  }
-
- private:
-  std::unique_ptr<target> target_;
-  Executor ex_;
-  boost::asio::cancellation_slot slot_;
-};
-
 template <class Session, class Source, class Executor>
 class upload_op {
   using timer_type = boost::asio::basic_waitable_timer<std::chrono::steady_clock,
@@ -130,12 +91,12 @@ class upload_op {
     state(const Executor& ex, Session& s, Source& src, upload_options o)
         : options(std::move(o)),
           engine(s, src, options, steady_now(), rangeup::detail::unix_now_ms()),
-          connection(ex, options.transport),
+          connection(boost::asio::any_io_executor(ex), options.transport),
           timer(ex),
           watch(ex) {}
     upload_options options;  // before engine, which refers to it
     engine_type engine;
-    basic_connection<Executor> connection;
+    basic_connection<boost::asio::any_io_executor> connection;  // one Beast instantiation for all (see perform_handler)
     timer_type timer;  // the waits the engine asks for
     timer_type watch;  // while a request or wait is out: the cancel flag, the timeout
     // Cancels the request or wait in progress: the caller's cancellation is
@@ -249,7 +210,6 @@ class upload_op {
       const io::engine_action a = st.engine.next(steady_now());
       switch (a.what) {
         case io::engine_action::kind::send: {
-          using resume = resume_upload<Executor>;
           st.request_out = true;
           arm_watch(state_);
           // Everything is read out of *this before self (which owns *this) moves.
@@ -257,8 +217,10 @@ class upload_op {
           const Executor ex = ex_;
           auto& connection = st.connection;
           auto& body = st.engine.body();
-          auto target = std::make_unique<typename resume::template self_target<Self>>(std::move(self));
-          return connection.async_perform(*a.request, body, resume(std::move(target), ex, slot));
+          return connection.async_perform(
+              *a.request, body,
+              perform_handler([self = std::move(self)](std::error_code ec, response_view r) mutable { self(ec, r); },
+                              ex, slot));
         }
         case io::engine_action::kind::wait: {
           st.timer.expires_at(std::chrono::steady_clock::time_point(std::chrono::milliseconds(a.until.ms)));

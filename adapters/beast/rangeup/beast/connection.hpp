@@ -14,9 +14,11 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/coroutine.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -46,6 +48,7 @@
 #include "rangeup/error.hpp"
 #include "rangeup/http.hpp"
 #include "rangeup/request_body.hpp"
+#include "rangeup/source_ref.hpp"
 #include "rangeup/transport.hpp"
 
 namespace rangeup::beast {
@@ -59,6 +62,53 @@ using send_progress_fn = bool (*)(void* context, std::uint64_t sent, std::uint64
 // milliseconds since its epoch); the connection waits on a timer until then,
 // never blocking its thread. A rate limiter's reserve() fits this shape.
 using send_pacer_fn = std::int64_t (*)(void* context, std::size_t bytes) noexcept;
+
+namespace detail {
+
+// The one completion handler type rangeup's own drivers hand to
+// basic_connection<any_io_executor>::async_perform (the blocking transport and
+// async_upload, whatever the caller's executor and completion token): Beast's
+// request machinery is then compiled once per program instead of once per
+// (executor, token, session) — that made single translation units take
+// minutes and gigabytes. It owns the real continuation (one allocation per
+// request) and carries the executor and cancellation slot it runs with.
+class perform_handler {
+ public:
+  using executor_type = boost::asio::any_io_executor;
+  using cancellation_slot_type = boost::asio::cancellation_slot;
+
+  template <class F>
+  perform_handler(F&& continuation, executor_type ex, cancellation_slot_type slot)
+      : target_(std::make_unique<target_of<std::decay_t<F>>>(std::forward<F>(continuation))),
+        ex_(std::move(ex)),
+        slot_(slot) {}
+
+  executor_type get_executor() const noexcept { return ex_; }
+  cancellation_slot_type get_cancellation_slot() const noexcept { return slot_; }
+
+  void operator()(std::error_code ec, response_view response) {
+    std::unique_ptr<target> t = std::move(target_);  // the continuation may start the next request
+    t->resume(ec, response);
+  }
+
+ private:
+  struct target {
+    virtual ~target() = default;
+    virtual void resume(std::error_code ec, response_view response) = 0;
+  };
+  template <class F>
+  struct target_of final : target {
+    explicit target_of(F&& f) : f(std::move(f)) {}
+    void resume(std::error_code ec, response_view response) override { f(ec, response); }
+    F f;
+  };
+
+  std::unique_ptr<target> target_;
+  executor_type ex_;
+  cancellation_slot_type slot_;
+};
+
+}  // namespace detail
 
 // Executor: the executor every operation of this connection runs on (use a
 // strand when the io_context runs on several threads). One request at a time;
@@ -131,18 +181,20 @@ class basic_connection {
   // Bodies that read the source (source_range, base64_json) are read with
   // rangeup::read_request_body in pieces
   // of at most options().send_buffer_size.
+  // The source is held as a source_ref: Beast's write machinery is then
+  // instantiated once per Executor, not once per Source (minutes of compile
+  // time per translation unit that uploads with several session types).
   template <class Source, class CompletionToken>
   auto async_perform(const request_view& request, Source& source, CompletionToken&& token) {
     return boost::asio::async_compose<CompletionToken, void(std::error_code, response_view)>(
-        perform_op<Source>{this, &request, &source}, token, ex_);
+        perform_op{this, &request, source_ref(source)}, token, ex_);
   }
 
  private:
-  template <class Source>
   struct perform_op {
     basic_connection* c;
     const request_view* req;
-    Source* src;
+    source_ref src;
     boost::asio::coroutine coro{};
     phase where = phase::resolve;
 
@@ -164,7 +216,7 @@ class basic_connection {
       namespace http = boost::beast::http;
       BOOST_ASIO_CORO_REENTER(coro) {
         c->detail_.clear();
-        c->error_ = c->prepare(*req, *src);
+        c->error_ = c->prepare(*req, src);
         if (c->error_) {
           BOOST_ASIO_CORO_YIELD net::post(c->ex_, std::move(self));  // never complete inline
           return self.complete(c->error_, response_view{});
@@ -205,7 +257,7 @@ class basic_connection {
             BOOST_ASIO_CORO_YIELD c->pace_timer_.async_wait(std::move(self));
             if (ec) return fail(self, ec);  // cancelled while paced: the request is half sent
           }
-          c->error_ = c->next_body_piece(*req, *src);
+          c->error_ = c->next_body_piece(*req, src);
           if (c->error_) {
             c->close();  // the request is half sent: the connection is unusable
             BOOST_ASIO_CORO_YIELD net::post(c->ex_, std::move(self));
@@ -262,8 +314,7 @@ class basic_connection {
     detail_.append(": ").append(ec == boost::beast::error::timeout ? std::string("timed out") : ec.message());
   }
 
-  template <class Source>
-  std::error_code prepare(const request_view& req, const Source& source) {
+  std::error_code prepare(const request_view& req, const source_ref& source) {
     if (auto ec = check_url(req.url, options_.allow_http, url_)) return ec;
     // The rules every transport applies (rangeup/transport.hpp): reserved headers
     // (a stray Authorization must never reach an uploadUrl), CR/LF, a body on GET, ...
@@ -367,8 +418,7 @@ class basic_connection {
   // Points the request body at the next piece: the JSON text, or up to
   // send_size_ bytes read from the source. A source that ends before the
   // range does is source_changed: Content-Length must stay exact.
-  template <class Source>
-  std::error_code next_body_piece(const request_view& req, Source& source) {
+  std::error_code next_body_piece(const request_view& req, const source_ref& source) {
     auto& body = request_.body();
     const std::uint64_t total = req.content_length();
     body.data = nullptr;

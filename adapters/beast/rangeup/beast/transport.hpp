@@ -17,12 +17,13 @@
 #include "rangeup/beast/options.hpp"
 #include "rangeup/http.hpp"
 #include "rangeup/result.hpp"
+#include "rangeup/source_ref.hpp"
 
 namespace rangeup::beast {
 
 class transport {
  public:
-  explicit transport(transport_options options = {}) : connection_(io_.get_executor(), std::move(options)) {}
+  explicit transport(transport_options options = {}) : connection_(boost::asio::any_io_executor(io_.get_executor()), std::move(options)) {}
 
   transport(const transport&) = delete;
   transport& operator=(const transport&) = delete;
@@ -38,32 +39,7 @@ class transport {
   // so a cancel or overall timeout does not wait for a stalled server.
   template <class Source>
   result<response_view> perform(const request_view& request, Source& source) {
-    std::error_code error;
-    response_view response;
-    bool finished = false;
-    boost::asio::cancellation_signal abandon;
-    connection_.async_perform(request, source,
-                              boost::asio::bind_cancellation_slot(abandon.slot(), [&](std::error_code ec, response_view r) {
-                                error = ec;
-                                response = r;
-                                finished = true;
-                              }));
-    io_.restart();
-    bool abandoned = false;
-    while (!finished) {
-      io_.run_for(std::chrono::milliseconds(100));
-      if (finished || abandoned || progress_fn_ == nullptr) continue;
-      if (!progress_fn_(progress_context_, connection_.body_bytes_sent(), request.content_length())) {
-        abandoned = true;
-        abandon.emit(boost::asio::cancellation_type::terminal);
-      }
-    }
-    if (abandoned) {
-      connection_.close();
-      return make_error_code(errc::cancelled);
-    }
-    if (error) return error;
-    return response;
+    return perform_from(request, source_ref(source));
   }
 
   // For requests without a source_range body (create, status, commit, delete).
@@ -89,8 +65,41 @@ class transport {
   void close() noexcept { connection_.close(); }
 
  private:
+  // One body for every Source type, so the Beast machinery below is
+  // instantiated once (see rangeup/source_ref.hpp).
+  result<response_view> perform_from(const request_view& request, source_ref source) {
+    std::error_code error;
+    response_view response;
+    bool finished = false;
+    boost::asio::cancellation_signal abandon;
+    connection_.async_perform(request, source,
+                              detail::perform_handler(
+                                  [&](std::error_code ec, response_view r) {
+                                    error = ec;
+                                    response = r;
+                                    finished = true;
+                                  },
+                                  connection_.get_executor(), abandon.slot()));
+    io_.restart();
+    bool abandoned = false;
+    while (!finished) {
+      io_.run_for(std::chrono::milliseconds(100));
+      if (finished || abandoned || progress_fn_ == nullptr) continue;
+      if (!progress_fn_(progress_context_, connection_.body_bytes_sent(), request.content_length())) {
+        abandoned = true;
+        abandon.emit(boost::asio::cancellation_type::terminal);
+      }
+    }
+    if (abandoned) {
+      connection_.close();
+      return make_error_code(errc::cancelled);
+    }
+    if (error) return error;
+    return response;
+  }
+
   boost::asio::io_context io_{1};
-  basic_connection<boost::asio::io_context::executor_type> connection_;
+  basic_connection<boost::asio::any_io_executor> connection_;  // the drivers' one instantiation (perform_handler)
   send_progress_fn progress_fn_ = nullptr;
   void* progress_context_ = nullptr;
 };
