@@ -339,10 +339,19 @@ struct tally {
   }
 };
 
+// Schedules to run: all of them natively; a tenth (the same first seeds) when
+// the tests run under a CPU emulator (qemu-user for the i386 and s390x
+// presets, which set RANGEUP_TEST_EMULATED), where they would take 30x longer
+// and prove nothing more about the target than the first tenth does.
+std::uint64_t schedules_to_run(std::uint64_t all) {
+  const char* emulated = std::getenv("RANGEUP_TEST_EMULATED");
+  return emulated != nullptr && *emulated != '\0' && *emulated != '0' ? all / 10 : all;
+}
+
 }  // namespace
 
-TEST_CASE("fault simulator: 1200 seeded schedules, byte-exact or a typed error") {
-  constexpr std::uint64_t schedules = 1200;
+TEST_CASE("fault simulator: 1200 seeded schedules (120 under emulation), byte-exact or a typed error") {
+  const std::uint64_t schedules = schedules_to_run(1200);
   tally t;
   for (std::uint64_t seed = 1; seed <= schedules; ++seed) {
     bool single = false;
@@ -355,17 +364,17 @@ TEST_CASE("fault simulator: 1200 seeded schedules, byte-exact or a typed error")
   CHECK(t.done > (t.runs - t.quota) * 8 / 10);
   CHECK(t.quota > 0);
   CHECK(t.id_unknown > 0);
-  CHECK(t.single_runs > 300);
+  CHECK(t.single_runs > t.runs / 4);
   CHECK(t.refreshed_runs > 0);  // token expiry is among the faults drawn
 }
 
-TEST_CASE("fault simulator: 600 seeded schedules where tokens expire often (401 at random bearer requests)") {
+TEST_CASE("fault simulator: 600 seeded schedules (60 under emulation) where tokens expire often (401 at random bearer requests)") {
   // The same schedules (other seeds), a third of the faults a token expiry;
   // half the sessions start without a token and ask for it. Every 401 is
   // answered need_token -> a fresh token -> the same request; checked in
   // run_schedule: no rejected token reused, no confirmed bytes re-sent, done
   // or a typed error (unauthorized only after two 401s in a row).
-  constexpr std::uint64_t first = 100001, schedules = 600;
+  const std::uint64_t first = 100001, schedules = schedules_to_run(600);
   tally t;
   for (std::uint64_t seed = first; seed < first + schedules; ++seed) {
     bool single = false;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/support/scripted.hpp"
+#include "core/support/targets.hpp"
 #include "support/sim_server.hpp"
 
 using namespace rangeup_test;
@@ -18,33 +19,6 @@ using rangeup::errc;
 
 namespace {
 
-const rangeup::outlook_attachment outlook_target{"https://graph.microsoft.com/v1.0", "",
-                                                 rangeup::outlook_attachment::parent_kind::message, "AAMk="};
-const rangeup::todo_attachment todo_target{"https://graph.microsoft.com/v1.0", "", "L1", "T1"};
-const rangeup::print_document print_target{"https://graph.microsoft.com/v1.0", "P1", "J1", "D1"};
-
-using outlook_session = rangeup::upload_session<rangeup::outlook_attachment>;
-using todo_session = rangeup::upload_session<rangeup::todo_attachment>;
-using drive_session = rangeup::upload_session<rangeup::drive_item>;
-using print_session = rangeup::upload_session<rangeup::print_document>;
-
-rangeup::drive_item drive_target() {
-  rangeup::drive_item d;
-  d.parent_id = "P";
-  return d;
-}
-
-// Session mechanics on small files: forced, or they would go as one request.
-rangeup::session_options chunks(std::uint64_t c) {
-  rangeup::session_options o;
-  o.chunk_size = c;
-  o.force_session = true;
-  return o;
-}
-
-constexpr std::string_view todo_created =
-    R"({"uploadUrl":"https://graph.microsoft.com/v1.0/me/todo/lists/L1/tasks/T1/attachmentSessions/AAMk=","expirationDateTime":"2030-01-01T00:00:00Z","nextExpectedRanges":["0-"]})";
-constexpr std::string_view todo_upload = "https://graph.microsoft.com/v1.0/me/todo/lists/L1/tasks/T1/attachmentSessions/AAMk=";
 
 std::vector<unsigned char> make_bytes(std::uint64_t n) {
   std::vector<unsigned char> v(static_cast<std::size_t>(n));

@@ -160,6 +160,23 @@ TEST_CASE("the handle moves with the object and closes once") {
   CHECK(d.check_unchanged() == errc::source_read_failed);
 }
 
+TEST_CASE("the file is not inherited by child processes") {
+  // A CLI that runs --token-command must not hand it the open upload file.
+  temp_dir dir;
+  REQUIRE(dir.ok());
+  const std::string path = dir.file("abc");
+  REQUIRE(write_file(path, "abc"));
+  rangeup::io::file_source s;
+  REQUIRE_FALSE(s.open(path.c_str()));
+#if defined(_WIN32)
+  DWORD flags = 0;
+  REQUIRE(GetHandleInformation(s.native_handle(), &flags));
+  CHECK((flags & HANDLE_FLAG_INHERIT) == 0);
+#else
+  CHECK((fcntl(s.native_handle(), F_GETFD) & FD_CLOEXEC) != 0);
+#endif
+}
+
 #if defined(_WIN32)
 TEST_CASE("Windows: an absolute name longer than MAX_PATH opens (\\\\?\\ prefix)") {
   temp_dir dir;

@@ -481,6 +481,44 @@ TEST_CASE_TEMPLATE_DEFINE("conformance: refused, dropped, cut-off and silent ser
   CHECK(impatient.perform(conformance::get(ok)));
 }
 
+TEST_CASE_TEMPLATE_DEFINE("conformance: a server that stops reading the body: errc::timeout in time, http and https",
+                          T, rangeup_conformance_stalled_body) {
+  using namespace rangeup_test;
+  // 32 MiB: far more than the socket buffers hold, so the write itself stalls.
+  const std::string data = test_bytes(32u << 20);
+  const auto stalled_upload = [&](const server_options& so, const conformance_options& co) {
+    server_options stalling = so;
+    stalling.stall_before_body = [](const request& r) { return r.method == "PUT"; };
+    stalling.hold_limit = std::chrono::milliseconds(5000);
+    loopback_server server({}, stalling);
+    REQUIRE(server.started());
+    auto t = T::make(co);
+    recording_source source(data);
+    const std::string url = server.url("/u", so.tls_cert.empty() ? "" : "localhost");
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(t.perform(conformance::put_range(url, 0, data.size() - 1, data.size()), source).error() ==
+          rangeup::errc::timeout);
+    const auto took = std::chrono::steady_clock::now() - start;
+    CHECK(took >= std::chrono::milliseconds(300));  // no progress for the timeout, not before
+    CHECK(took < std::chrono::milliseconds(3000));
+  };
+  conformance_options quick;
+  quick.timeout = std::chrono::milliseconds(400);
+  stalled_upload(server_options{}, quick);
+  if constexpr (conformance::speaks_https<T>::value) {
+    if (loopback_server::https_supported()) {
+      const std::string cert = make_certificate("localhost", "IP:127.0.0.1,DNS:localhost");
+      REQUIRE_FALSE(cert.empty());
+      server_options so;
+      so.tls_cert = cert + "/cert.pem";
+      so.tls_key = cert + "/key.pem";
+      quick.ca_file = cert + "/cert.pem";
+      stalled_upload(so, quick);
+      remove_directory(cert);
+    }
+  }
+}
+
 TEST_CASE_TEMPLATE_DEFINE("conformance: an answer lost on a reused connection is reported, never resent", T,
                           rangeup_conformance_lost_answer) {
   using namespace rangeup_test;
@@ -711,6 +749,7 @@ TEST_CASE_TEMPLATE_DEFINE("conformance: https — the name and chain are verifie
   TEST_CASE_TEMPLATE_INVOKE(rangeup_conformance_keep_alive, Traits);          \
   TEST_CASE_TEMPLATE_INVOKE(rangeup_conformance_network_errors, Traits);      \
   TEST_CASE_TEMPLATE_INVOKE(rangeup_conformance_lost_answer, Traits);         \
+  TEST_CASE_TEMPLATE_INVOKE(rangeup_conformance_stalled_body, Traits);        \
   TEST_CASE_TEMPLATE_INVOKE(rangeup_conformance_source_failure, Traits);      \
   TEST_CASE_TEMPLATE_INVOKE(rangeup_conformance_base64_json, Traits);         \
   TEST_CASE_TEMPLATE_INVOKE(rangeup_conformance_streaming, Traits);           \

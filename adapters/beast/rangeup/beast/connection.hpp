@@ -129,6 +129,7 @@ class basic_connection {
         resolver_(ex),
         resolve_timer_(ex),
         pace_timer_(ex),
+        write_timer_(ex),
         buffer_(options_.max_response_header + 16 * 1024),
         send_size_(std::max<std::size_t>(options_.send_buffer_size, 1024)),
         send_buffer_(new char[send_size_]),
@@ -252,27 +253,35 @@ class basic_connection {
 
         where = phase::write;
         c->start_request(*req);
+        c->start_write_watch();
         for (;;) {
           if (c->must_pace(*req)) {
+            c->pacing_ = true;
             BOOST_ASIO_CORO_YIELD c->pace_timer_.async_wait(std::move(self));
+            c->pacing_ = false;
+            c->write_progress_at_ = std::chrono::steady_clock::now();
             if (ec) return fail(self, ec);  // cancelled while paced: the request is half sent
           }
           c->error_ = c->next_body_piece(*req, src);
           if (c->error_) {
+            c->stop_write_watch();
             c->close();  // the request is half sent: the connection is unusable
             BOOST_ASIO_CORO_YIELD net::post(c->ex_, std::move(self));
             return self.complete(c->error_, response_view{});
           }
-          c->lowest().expires_after(c->options_.io_timeout);
           BOOST_ASIO_CORO_YIELD c->with_stream([&](auto& s) { http::async_write(s, *c->serializer_, std::move(self)); });
           if (ec == http::error::need_buffer) ec = {};
+          if (c->write_timed_out_) ec = boost::beast::error::timeout;
           if (ec) return fail(self, ec);
+          c->write_progress_at_ = std::chrono::steady_clock::now();
           if (c->progress_fn_ != nullptr && !c->progress_fn_(c->progress_context_, c->sent_, req->content_length())) {
+            c->stop_write_watch();
             c->close();
             return self.complete(make_error_code(errc::cancelled), response_view{});
           }
           if (c->serializer_->is_done()) break;
         }
+        c->stop_write_watch();
 
         where = phase::read;
         do {  // interim 1xx responses are skipped
@@ -298,6 +307,7 @@ class basic_connection {
 
     template <class Self>
     void fail(Self& self, boost::system::error_code ec) {
+      if (where == phase::write) c->stop_write_watch();
       c->note_failure(where, ec);
       c->close();
       self.complete(map_error(ec, where), response_view{});
@@ -442,6 +452,36 @@ class basic_connection {
     return {};
   }
 
+  // io_timeout while a request body goes out: one watchdog per request that
+  // fires when no piece went out for io_timeout. beast::basic_stream's own
+  // expiry would re-arm a timer for every socket write — over TLS, for every
+  // 16 KiB record: a timerfd_settime system call per record.
+  void start_write_watch() {
+    lowest().expires_never();
+    write_timed_out_ = false;
+    pacing_ = false;
+    write_progress_at_ = std::chrono::steady_clock::now();
+    arm_write_watch(++write_watch_, write_progress_at_ + options_.io_timeout);
+  }
+
+  void arm_write_watch(std::uint64_t id, std::chrono::steady_clock::time_point at) {
+    write_timer_.expires_at(at);
+    write_timer_.async_wait([conn = this, id](boost::system::error_code e) {
+      if (e || id != conn->write_watch_) return;  // stopped (or the connection is gone)
+      const auto now = std::chrono::steady_clock::now();
+      const auto due = conn->write_progress_at_ + conn->options_.io_timeout;
+      if (conn->pacing_ || now < due) return conn->arm_write_watch(id, conn->pacing_ ? now + conn->options_.io_timeout : due);
+      conn->write_timed_out_ = true;
+      boost::system::error_code ignored;
+      conn->lowest().socket().cancel(ignored);  // the write completes with operation_aborted
+    });
+  }
+
+  void stop_write_watch() {
+    ++write_watch_;
+    write_timer_.cancel();
+  }
+
   // The size of the next piece of a body that reads the source.
   std::size_t next_piece_size(const request_view& req) const noexcept {
     const std::uint64_t left = req.content_length() - sent_;
@@ -528,6 +568,11 @@ class basic_connection {
   tcp::resolver resolver_;
   boost::asio::steady_timer resolve_timer_;
   boost::asio::steady_timer pace_timer_;
+  boost::asio::steady_timer write_timer_;  // start_write_watch
+  std::uint64_t write_watch_ = 0;          // which request the watchdog belongs to
+  std::chrono::steady_clock::time_point write_progress_at_{};
+  bool write_timed_out_ = false;
+  bool pacing_ = false;
   bool resolve_timed_out_ = false;
   tcp::resolver::results_type endpoints_;
   std::optional<tcp_stream> plain_;

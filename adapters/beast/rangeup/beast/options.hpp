@@ -30,7 +30,7 @@ struct transport_options {
   std::shared_ptr<boost::asio::ssl::context> tls_context;
 
   std::chrono::milliseconds connect_timeout{30'000};  // resolve + TCP connect + TLS handshake
-  std::chrono::milliseconds io_timeout{60'000};       // each write of one buffer / each read
+  std::chrono::milliseconds io_timeout{60'000};       // a request body that sends nothing for this long / each read
 
   std::size_t send_buffer_size = 128 * 1024;     // request bodies stream through this buffer
   std::size_t max_response_body = 64 * 1024;     // kept; the rest is drained, body_truncated set
