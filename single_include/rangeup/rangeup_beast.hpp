@@ -678,11 +678,15 @@ class basic_connection {
 
   void arm_write_watch(std::uint64_t id, std::chrono::steady_clock::time_point at) {
     write_timer_.expires_at(at);
-    write_timer_.async_wait([conn = this, id](boost::system::error_code e) {
-      if (e || id != conn->write_watch_) return;  // stopped (or the connection is gone)
+    // A handler whose expiry was already queued can outlive a stop, and the
+    // connection too (the upload may finish in the same turn): it checks both.
+    std::weak_ptr<const bool> alive = alive_;
+    write_timer_.async_wait([conn = this, alive = std::move(alive), id](boost::system::error_code e) {
+      if (e || alive.expired() || id != conn->write_watch_ || !conn->is_open()) return;
       const auto now = std::chrono::steady_clock::now();
       const auto due = conn->write_progress_at_ + conn->options_.io_timeout;
-      if (conn->pacing_ || now < due) return conn->arm_write_watch(id, conn->pacing_ ? now + conn->options_.io_timeout : due);
+      if (conn->pacing_) return conn->arm_write_watch(id, now + conn->options_.io_timeout);
+      if (now < due) return conn->arm_write_watch(id, due);
       conn->write_timed_out_ = true;
       boost::system::error_code ignored;
       conn->lowest().socket().cancel(ignored);  // the write completes with operation_aborted
@@ -785,6 +789,7 @@ class basic_connection {
   std::chrono::steady_clock::time_point write_progress_at_{};
   bool write_timed_out_ = false;
   bool pacing_ = false;
+  std::shared_ptr<const bool> alive_ = std::make_shared<const bool>(true);  // see arm_write_watch
   bool resolve_timed_out_ = false;
   tcp::resolver::results_type endpoints_;
   std::optional<tcp_stream> plain_;
