@@ -843,7 +843,8 @@ namespace rangeup::beast {
 
 class transport {
  public:
-  explicit transport(transport_options options = {}) : connection_(boost::asio::any_io_executor(io_.get_executor()), std::move(options)) {}
+  explicit transport(transport_options options = {})
+      : connection_(boost::asio::any_io_executor(io_.get_executor()), std::move(options)) {}
 
   transport(const transport&) = delete;
   transport& operator=(const transport&) = delete;
@@ -1017,7 +1018,8 @@ class upload_op {
           watch(ex) {}
     upload_options options;  // before engine, which refers to it
     engine_type engine;
-    basic_connection<boost::asio::any_io_executor> connection;  // one Beast instantiation for all (see perform_handler)
+    // any_io_executor: one Beast instantiation whatever Executor is (see perform_handler).
+    basic_connection<boost::asio::any_io_executor> connection;
     timer_type timer;  // the waits the engine asks for
     timer_type watch;  // while a request or wait is out: the cancel flag, the timeout
     // Cancels the request or wait in progress: the caller's cancellation is

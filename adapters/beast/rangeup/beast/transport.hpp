@@ -23,7 +23,8 @@ namespace rangeup::beast {
 
 class transport {
  public:
-  explicit transport(transport_options options = {}) : connection_(boost::asio::any_io_executor(io_.get_executor()), std::move(options)) {}
+  explicit transport(transport_options options = {})
+      : connection_(boost::asio::any_io_executor(io_.get_executor()), std::move(options)) {}
 
   transport(const transport&) = delete;
   transport& operator=(const transport&) = delete;
