@@ -46,6 +46,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -55,6 +56,7 @@
 #include <rangeup/http.hpp>
 #include <rangeup/request_body.hpp>
 #include <rangeup/result.hpp>
+#include <rangeup/source_ref.hpp>
 #include <rangeup/transport.hpp>
 #include <rangeup/url.hpp>
 
@@ -98,8 +100,7 @@ class nonblocking_http_transport {
     if (iequals(request.url.substr(0, 8), "https://"))
       return refuse(rangeup::make_error_code(rangeup::errc::tls_error),
                     "this example has no TLS; plug in your engine's HTTPS client");
-    source_ = &source;
-    read_ = &read_body<Source>;
+    source_.emplace(source);
     open(now);
   }
 
@@ -150,14 +151,6 @@ class nonblocking_http_transport {
   enum class framing : unsigned char { none, length, chunked, until_close };
   enum class chunk_at : unsigned char { size_line, data, data_end, trailer };
   static constexpr std::size_t buffer_size = 64 * 1024;
-
-  using read_fn = rangeup::result<std::size_t> (*)(const rangeup::request_view&, void*, std::uint64_t, char*,
-                                                   std::size_t) noexcept;
-  template <class Source>
-  static rangeup::result<std::size_t> read_body(const rangeup::request_view& r, void* source, std::uint64_t at,
-                                                char* out, std::size_t n) noexcept {
-    return rangeup::read_request_body(r, *static_cast<Source*>(source), at, out, n);
-  }
 
   // ---- starting ------------------------------------------------------------------
 
@@ -299,8 +292,9 @@ class nonblocking_http_transport {
       if (budget == 0) return io::blocked;  // this frame's share is spent
       if (!buffer_) buffer_.reset(new char[buffer_size]);
       const std::uint64_t left = body_total_ - body_read_;
-      const rangeup::result<std::size_t> got = read_(request_, source_, body_read_, buffer_.get(),
-                                                     left < buffer_size ? static_cast<std::size_t>(left) : buffer_size);
+      const rangeup::result<std::size_t> got =
+          rangeup::read_request_body(request_, *source_, body_read_, buffer_.get(),
+                                     left < buffer_size ? static_cast<std::size_t>(left) : buffer_size);
       if (!got || *got == 0) {
         // The source's own error is passed on; a source that ended early changed.
         fail(got ? rangeup::make_error_code(rangeup::errc::source_changed) : got.error(), "reading the body failed");
@@ -591,8 +585,7 @@ class nonblocking_http_transport {
   // The exchange.
   phase phase_ = phase::idle;
   rangeup::request_view request_;
-  void* source_ = nullptr;
-  read_fn read_ = nullptr;
+  std::optional<rangeup::source_ref> source_;  // the caller's Source, whatever its type
   rangeup::instant last_moved_{};
   rangeup::result<rangeup::response_view> result_{rangeup::errc::cancelled};
   const char* detail_ = "";

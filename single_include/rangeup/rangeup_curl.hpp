@@ -50,6 +50,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -278,10 +279,7 @@ class easy_exchange {
   template <class Source>
   std::error_code prepare(const request_view& request, Source& source) noexcept {
     reader_ = body_reader{};
-    if (request.reads_source()) {
-      reader_.source = &source;
-      reader_.read = &read_source<Source>;
-    }
+    if (request.reads_source()) reader_.source.emplace(source);
     return setup(request, check_request(request, source.size()));
   }
 
@@ -355,8 +353,7 @@ class easy_exchange {
  private:
   struct body_reader {
     request_view request;    // a copy of the views: the body's parts
-    void* source = nullptr;  // bodies that read the source
-    result<std::size_t> (*read)(const request_view&, void*, std::uint64_t, char*, std::size_t) noexcept = nullptr;
+    std::optional<source_ref> source;  // bodies that read the source
     std::uint64_t length = 0;
     std::uint64_t pos = 0;
     std::error_code error;
@@ -364,19 +361,13 @@ class easy_exchange {
     void* gate_ctx = nullptr;
   };
 
-  template <class Source>
-  static result<std::size_t> read_source(const request_view& r, void* s, std::uint64_t at, char* out,
-                                         std::size_t n) noexcept {
-    return read_request_body(r, *static_cast<Source*>(s), at, out, n);
-  }
-
   static std::size_t on_read(char* buffer, std::size_t size, std::size_t nitems, void* userdata) noexcept {
     auto& r = *static_cast<body_reader*>(userdata);
     const std::uint64_t left = r.length - r.pos;
     std::size_t want = size * nitems;
     if (left < want) want = static_cast<std::size_t>(left);
     if (want == 0) return 0;
-    if (r.source == nullptr) {
+    if (!r.source) {
       std::memcpy(buffer, r.request.text.data() + r.pos, want);
       r.pos += want;
       return want;
@@ -385,7 +376,7 @@ class easy_exchange {
       want = r.gate(r.gate_ctx, want);
       if (want == 0) return CURL_READFUNC_PAUSE;
     }
-    const result<std::size_t> got = r.read(r.request, r.source, r.pos, buffer, want);
+    const result<std::size_t> got = read_request_body(r.request, *r.source, r.pos, buffer, want);
     if (!got) {
       r.error = got.error();
       return CURL_READFUNC_ABORT;
