@@ -13,13 +13,12 @@ packages=(
   time jq gnuplot-nox  # benchmarks/e2e/run.sh (peak RSS, JSON, plots)
   ccache               # compiler cache, used when present (cmake/toolchains/RangeupCcache.cmake)
 )
-# Portability presets (issue 19), only when they are asked for
-# (RANGEUP_PRESETS="windows-mingw i386 s390x" bash scripts/test.sh): windows-mingw
+# Portability presets (issue 19), part of the README test command: windows-mingw
 # (MinGW-w64, tests under Wine), i386 (-m32; the versioned g++-12-multilib because
 # the unversioned gcc-multilib conflicts with Debian's cross compilers), s390x
 # (big-endian, tests under qemu-user; i386 tests use qemu-i386 where the kernel
-# cannot run them). Wine alone is hundreds of MB a default run does not need.
-case " ${RANGEUP_PRESETS:-} " in
+# cannot run them). Left out only when RANGEUP_PRESETS is set and names none of them.
+case " ${RANGEUP_PRESETS-windows-mingw} " in
   *" windows-mingw"*|*" i386"*|*" s390x"*)
     packages+=(g++-mingw-w64-x86-64-posix wine64 g++-12-multilib g++-s390x-linux-gnu qemu-user) ;;
 esac

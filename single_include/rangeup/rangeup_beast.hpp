@@ -238,6 +238,9 @@ inline std::shared_ptr<boost::asio::ssl::context> make_tls_context(const transpo
 #include <utility>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/coroutine.hpp>
@@ -399,9 +402,25 @@ class basic_connection {
   // time per translation unit that uploads with several session types).
   template <class Source, class CompletionToken>
   auto async_perform(const request_view& request, Source& source, CompletionToken&& token) {
-    return boost::asio::async_compose<CompletionToken, void(std::error_code, response_view)>(
-        perform_op{this, &request, source_ref(source)}, token, ex_);
+    return boost::asio::async_initiate<CompletionToken, void(std::error_code, response_view)>(
+        [this, &request, src = source_ref(source)](auto handler) {
+          const auto ex = boost::asio::get_associated_executor(handler, ex_);
+          const auto slot = boost::asio::get_associated_cancellation_slot(handler);
+          async_perform_erased(request, src,
+                               detail::perform_handler(
+                                   [h = std::move(handler)](std::error_code ec, response_view r) mutable {
+                                     std::move(h)(ec, r);
+                                   },
+                                   ex, slot));
+        },
+        token);
   }
+
+  // What every async_perform comes down to, and what rangeup's drivers call:
+  // one instantiation of the request machinery per Executor. Defined below,
+  // or — with RANGEUP_BEAST_SEPARATE_COMPILATION — only in the one translation
+  // unit that defines RANGEUP_BEAST_SOURCE (README "Build time").
+  void async_perform_erased(const request_view& request, source_ref source, detail::perform_handler handler);
 
  private:
   struct perform_op {
@@ -819,6 +838,20 @@ class basic_connection {
   bool truncated_ = false;
 };
 
+#if !defined(RANGEUP_BEAST_SEPARATE_COMPILATION) || defined(RANGEUP_BEAST_SOURCE)
+template <class Executor>
+void basic_connection<Executor>::async_perform_erased(const request_view& request, source_ref source,
+                                                      detail::perform_handler handler) {
+  boost::asio::async_compose<detail::perform_handler, void(std::error_code, response_view)>(
+      perform_op{this, &request, source}, handler, ex_);  // asio takes the token by lvalue and moves from it
+}
+#endif
+
+#if defined(RANGEUP_BEAST_SOURCE)
+// The one definition a separately compiled program links against.
+template class basic_connection<boost::asio::any_io_executor>;
+#endif
+
 using connection = basic_connection<>;
 
 }  // namespace rangeup::beast
@@ -893,14 +926,14 @@ class transport {
     response_view response;
     bool finished = false;
     boost::asio::cancellation_signal abandon;
-    connection_.async_perform(request, source,
-                              detail::perform_handler(
-                                  [&](std::error_code ec, response_view r) {
-                                    error = ec;
-                                    response = r;
-                                    finished = true;
-                                  },
-                                  connection_.get_executor(), abandon.slot()));
+    connection_.async_perform_erased(request, source,
+                                     detail::perform_handler(
+                                         [&](std::error_code ec, response_view r) {
+                                           error = ec;
+                                           response = r;
+                                           finished = true;
+                                         },
+                                         connection_.get_executor(), abandon.slot()));
     io_.restart();
     bool abandoned = false;
     while (!finished) {
@@ -1140,8 +1173,8 @@ class upload_op {
           const Executor ex = ex_;
           auto& connection = st.connection;
           auto& body = st.engine.body();
-          return connection.async_perform(
-              *a.request, body,
+          return connection.async_perform_erased(
+              *a.request, source_ref(body),
               perform_handler([self = std::move(self)](std::error_code ec, response_view r) mutable { self(ec, r); },
                               ex, slot));
         }

@@ -54,6 +54,7 @@
 #include "rangeup/io/blocking_upload.hpp"
 #include "rangeup/io/engine.hpp"
 #include "rangeup/io/rate_limiter.hpp"
+#include "rangeup/source_ref.hpp"
 #include "rangeup/step.hpp"
 
 namespace rangeup::beast {
@@ -218,8 +219,8 @@ class upload_op {
           const Executor ex = ex_;
           auto& connection = st.connection;
           auto& body = st.engine.body();
-          return connection.async_perform(
-              *a.request, body,
+          return connection.async_perform_erased(
+              *a.request, source_ref(body),
               perform_handler([self = std::move(self)](std::error_code ec, response_view r) mutable { self(ec, r); },
                               ex, slot));
         }

@@ -18,6 +18,9 @@
 #include <utility>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/coroutine.hpp>
@@ -187,9 +190,25 @@ class basic_connection {
   // time per translation unit that uploads with several session types).
   template <class Source, class CompletionToken>
   auto async_perform(const request_view& request, Source& source, CompletionToken&& token) {
-    return boost::asio::async_compose<CompletionToken, void(std::error_code, response_view)>(
-        perform_op{this, &request, source_ref(source)}, token, ex_);
+    return boost::asio::async_initiate<CompletionToken, void(std::error_code, response_view)>(
+        [this, &request, src = source_ref(source)](auto handler) {
+          const auto ex = boost::asio::get_associated_executor(handler, ex_);
+          const auto slot = boost::asio::get_associated_cancellation_slot(handler);
+          async_perform_erased(request, src,
+                               detail::perform_handler(
+                                   [h = std::move(handler)](std::error_code ec, response_view r) mutable {
+                                     std::move(h)(ec, r);
+                                   },
+                                   ex, slot));
+        },
+        token);
   }
+
+  // What every async_perform comes down to, and what rangeup's drivers call:
+  // one instantiation of the request machinery per Executor. Defined below,
+  // or — with RANGEUP_BEAST_SEPARATE_COMPILATION — only in the one translation
+  // unit that defines RANGEUP_BEAST_SOURCE (README "Build time").
+  void async_perform_erased(const request_view& request, source_ref source, detail::perform_handler handler);
 
  private:
   struct perform_op {
@@ -606,6 +625,20 @@ class basic_connection {
   bool offered_to_keep_ = false;
   bool truncated_ = false;
 };
+
+#if !defined(RANGEUP_BEAST_SEPARATE_COMPILATION) || defined(RANGEUP_BEAST_SOURCE)
+template <class Executor>
+void basic_connection<Executor>::async_perform_erased(const request_view& request, source_ref source,
+                                                      detail::perform_handler handler) {
+  boost::asio::async_compose<detail::perform_handler, void(std::error_code, response_view)>(
+      perform_op{this, &request, source}, handler, ex_);  // asio takes the token by lvalue and moves from it
+}
+#endif
+
+#if defined(RANGEUP_BEAST_SOURCE)
+// The one definition a separately compiled program links against.
+template class basic_connection<boost::asio::any_io_executor>;
+#endif
 
 using connection = basic_connection<>;
 

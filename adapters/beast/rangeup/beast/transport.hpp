@@ -73,14 +73,14 @@ class transport {
     response_view response;
     bool finished = false;
     boost::asio::cancellation_signal abandon;
-    connection_.async_perform(request, source,
-                              detail::perform_handler(
-                                  [&](std::error_code ec, response_view r) {
-                                    error = ec;
-                                    response = r;
-                                    finished = true;
-                                  },
-                                  connection_.get_executor(), abandon.slot()));
+    connection_.async_perform_erased(request, source,
+                                     detail::perform_handler(
+                                         [&](std::error_code ec, response_view r) {
+                                           error = ec;
+                                           response = r;
+                                           finished = true;
+                                         },
+                                         connection_.get_executor(), abandon.slot()));
     io_.restart();
     bool abandoned = false;
     while (!finished) {

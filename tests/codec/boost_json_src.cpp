@@ -1,2 +1,0 @@
-// Boost.JSON's compiled part, once per program (see rangeup/boost_json/codec.hpp).
-#include <boost/json/src.hpp>
