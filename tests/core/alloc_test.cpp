@@ -16,6 +16,9 @@
 #include "support/sim_server.hpp"
 #include "support/alloc_counter.hpp"
 
+// Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
+namespace alloc_test_cases {
+
 using namespace rangeup_test;
 
 namespace {
@@ -150,3 +153,5 @@ TEST_CASE("the one-request path (POST with a streamed base64 body, PUT .../conte
   for (std::uint64_t size : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{4 * 1024 * 1024}})
     single_request_without_allocating(drive, sim_defaults(sim_kind::drive, size));
 }
+
+}  // namespace alloc_test_cases

@@ -15,6 +15,9 @@
 
 #include "core/support/scripted.hpp"
 
+// Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
+namespace condition_test_cases {
+
 using namespace rangeup_test;
 using rangeup::condition;
 using rangeup::errc;
@@ -138,3 +141,5 @@ TEST_CASE("a small file's POST: repeated after a code that says it was never sen
   const auto* f = expect_failed(b);
   CHECK(f->code == errc::completion_unknown);
 }
+
+}  // namespace condition_test_cases

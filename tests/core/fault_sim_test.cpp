@@ -24,6 +24,9 @@
 
 #include "support/sim_server.hpp"
 
+// Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
+namespace fault_sim_test_cases {
+
 using namespace rangeup_test;
 using rangeup::errc;
 
@@ -544,3 +547,5 @@ TEST_CASE("fault simulator: every fault kind alone, on every request index, ends
     }
   }
 }
+
+}  // namespace fault_sim_test_cases

@@ -14,6 +14,9 @@
 #include "core/support/targets.hpp"
 #include "support/sim_server.hpp"
 
+// Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
+namespace flavor_rules_test_cases {
+
 using namespace rangeup_test;
 using rangeup::errc;
 
@@ -362,3 +365,5 @@ TEST_CASE("print: a printer share's path; a content type is required and always 
   print_session shared_untyped(share, {"doc.pdf", 10});
   CHECK(shared_untyped.init_error() == errc::invalid_argument);
 }
+
+}  // namespace flavor_rules_test_cases

@@ -12,6 +12,9 @@
 
 #include "support/alloc_counter.hpp"
 
+// Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
+namespace helpers_test_cases {
+
 using rangeup::errc;
 
 namespace {
@@ -256,3 +259,5 @@ TEST_CASE("source_ref: one type for any Source, reads and errors pass through, n
   CHECK(std::string(out, *body) == "4567");
   if (rangeup_test::allocation_counting_enabled()) CHECK(scope.count() == 0);
 }
+
+}  // namespace helpers_test_cases

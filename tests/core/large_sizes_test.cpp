@@ -17,6 +17,9 @@
 
 #include "support/sim_server.hpp"
 
+// Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
+namespace large_sizes_test_cases {
+
 using namespace rangeup_test;
 
 namespace {
@@ -247,3 +250,5 @@ TEST_CASE("5 GiB + 1 byte drive upload: resume token past 4 GiB, restored, finis
   CHECK(last.last == 5 * GiB);
   CHECK(server.violations == 0);
 }
+
+}  // namespace large_sizes_test_cases

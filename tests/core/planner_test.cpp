@@ -8,6 +8,9 @@
 
 #include <vector>
 
+// Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
+namespace planner_test_cases {
+
 using rangeup::byte_range;
 using rangeup::errc;
 
@@ -149,3 +152,5 @@ TEST_CASE("impossible server ranges are protocol violations") {
   CHECK(p.next(open_not_last, 2, 1000).error() == errc::protocol_violation);
   CHECK(rangeup::missing_bytes(unordered, 1, 1000) == 100);
 }
+
+}  // namespace planner_test_cases

@@ -8,6 +8,9 @@
 
 #include <ostream>  // doctest prints std::error_code values
 
+// Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
+namespace range_tracker_test_cases {
+
 using rangeup::adopt_mode;
 using rangeup::byte_range;
 using rangeup::errc;
@@ -205,3 +208,5 @@ TEST_CASE("range tracker: an unanswered PUT may have landed, so a 416 to it is n
   REQUIRE(t.apply_fallback(true).next == move::put);
   CHECK(t.next_offset() == 300);  // it arrived: another guess forward, not back to 100
 }
+
+}  // namespace range_tracker_test_cases

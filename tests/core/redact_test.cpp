@@ -11,6 +11,9 @@
 
 #include "core/support/scripted.hpp"
 
+// Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
+namespace redact_test_cases {
+
 using namespace rangeup_test;
 
 namespace {
@@ -110,3 +113,5 @@ TEST_CASE("the session drops a server's error message that quotes a credential (
                 rangeup::instant{0});
   CHECK(expect_failed(d)->server_message == "The bearer token lacks a scope.");
 }
+
+}  // namespace redact_test_cases

@@ -11,6 +11,9 @@
 #include "core/support/scripted.hpp"
 #include "support/sim_server.hpp"
 
+// Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
+namespace regression_test_cases {
+
 using namespace rangeup_test;
 using rangeup::errc;
 
@@ -350,3 +353,5 @@ TEST_CASE("regression: no silent hang on the one-request path; done always names
     }
   }
 }
+
+}  // namespace regression_test_cases

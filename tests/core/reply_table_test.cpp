@@ -6,6 +6,9 @@
 
 #include <rangeup/reply_table.hpp>
 
+// Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
+namespace reply_table_test_cases {
+
 using rangeup::errc;
 using rangeup::reply_action;
 using rangeup::request_facts;
@@ -168,3 +171,5 @@ TEST_CASE("reply table: every status, every request — properties of the whole 
     }
   }
 }
+
+}  // namespace reply_table_test_cases

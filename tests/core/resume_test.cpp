@@ -11,6 +11,9 @@
 #include "core/support/scripted.hpp"
 #include "support/sim_server.hpp"
 
+// Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
+namespace resume_test_cases {
+
 using namespace rangeup_test;
 using rangeup::errc;
 
@@ -431,3 +434,5 @@ TEST_CASE("resume: final=1 on a driveItem: the 404 leads to the item look-up, wh
   CHECK(server.look_ups == 1);
   CHECK(s.progress_info().restarts == 0);
 }
+
+}  // namespace resume_test_cases

@@ -11,6 +11,9 @@
 #include "core/support/scripted.hpp"
 #include "support/sim_server.hpp"
 
+// Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
+namespace session_test_cases {
+
 using namespace rangeup_test;
 using rangeup::errc;
 
@@ -1128,3 +1131,5 @@ TEST_CASE("next_step is pure while a request is outstanding; stray answers are i
   CHECK(put.method == rangeup::http_method::put);
   CHECK(s.progress_info().bytes_sent == 100);  // counted once
 }
+
+}  // namespace session_test_cases

@@ -11,6 +11,9 @@
 #include "support/sim_server.hpp"
 #include "support/strict_base64.hpp"
 
+// Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
+namespace sim_server_test_cases {
+
 using namespace rangeup_test;
 
 namespace {
@@ -138,3 +141,5 @@ TEST_CASE("the simulated server refuses what the service would") {
     CHECK(sim_defaults(sim_kind::todo, 1).max_chunk == 4000000);
   }
 }
+
+}  // namespace sim_server_test_cases

@@ -20,6 +20,9 @@
 #include <nlohmann/json.hpp>
 #endif
 
+// Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
+namespace single_request_test_cases {
+
 using namespace rangeup_test;
 using rangeup::errc;
 
@@ -713,3 +716,5 @@ TEST_CASE("cancel while the one request is out: completion_unknown; before it le
     CHECK_FALSE(s.may_have_completed());
   }
 }
+
+}  // namespace single_request_test_cases

@@ -16,6 +16,9 @@
 #include "core/support/targets.hpp"
 #include "support/sim_server.hpp"
 
+// Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
+namespace token_test_cases {
+
 using namespace rangeup_test;
 using rangeup::errc;
 using kind = rangeup::step::kind;
@@ -470,3 +473,5 @@ TEST_CASE("the drive on the simulated server: a session that 404s after the toke
   CHECK_MESSAGE(server.violations == 0, server.last_violation);
   CHECK(server.items_completed == 1);
 }
+
+}  // namespace token_test_cases
