@@ -26,8 +26,6 @@
 #include <boost/asio/coroutine.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/stream_traits.hpp>
@@ -38,7 +36,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
-#include <openssl/ssl.h>
 
 #if defined(__unix__) || defined(__APPLE__)
 #include <sys/socket.h>
@@ -47,6 +44,7 @@
 
 #include "rangeup/beast/error_mapping.hpp"
 #include "rangeup/beast/options.hpp"
+#include "rangeup/beast/tls_stream.hpp"
 #include "rangeup/beast/url.hpp"
 #include "rangeup/error.hpp"
 #include "rangeup/http.hpp"
@@ -124,7 +122,7 @@ class basic_connection {
  public:
   using executor_type = Executor;
   using tcp_stream = boost::beast::basic_stream<tcp, Executor>;
-  using tls_stream = boost::asio::ssl::stream<tcp_stream>;
+  using tls_stream = detail::tls_stream<tcp_stream>;  // batches records: see tls_stream.hpp
 
   explicit basic_connection(const Executor& ex, transport_options options = {})
       : ex_(ex),
@@ -264,7 +262,7 @@ class basic_connection {
             where = phase::handshake;
             if (!c->configure_tls()) return fail(self, net::error::invalid_argument);
             c->lowest().expires_after(c->options_.connect_timeout);
-            BOOST_ASIO_CORO_YIELD c->tls_->async_handshake(net::ssl::stream_base::client, std::move(self));
+            BOOST_ASIO_CORO_YIELD c->tls_->async_handshake(std::move(self));
             if (ec) return fail(self, ec);
           }
           c->remember_peer();
@@ -341,6 +339,10 @@ class basic_connection {
     if (where == phase::resolve || where == phase::connect)
       detail_.append(" ").append(url_.host.data(), url_.host.size()).append(":").append(url_.port.data(), url_.port.size());
     detail_.append(": ").append(ec == boost::beast::error::timeout ? std::string("timed out") : ec.message());
+    if (where == phase::handshake && tls_) {  // which check refused the certificate
+      const std::string why = tls_->verify_failure();
+      if (!why.empty()) detail_.append(": ").append(why);
+    }
   }
 
   std::error_code prepare(const request_view& req, const source_ref& source) {
@@ -373,14 +375,7 @@ class basic_connection {
   }
 
   // SNI (not for IP literals, RFC 6066) and RFC 6125 host name checks.
-  bool configure_tls() {
-    const std::string host(url_.host);
-    boost::system::error_code not_an_address;
-    boost::asio::ip::make_address(host, not_an_address);
-    if (not_an_address && !SSL_set_tlsext_host_name(tls_->native_handle(), host.c_str())) return false;
-    if (options_.verify_peer) tls_->set_verify_callback(boost::asio::ssl::host_name_verification(host));
-    return true;
-  }
+  bool configure_tls() { return tls_->set_peer_name(std::string(url_.host), options_.verify_peer); }
 
   void remember_peer() {
     ++connects_;
