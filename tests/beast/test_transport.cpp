@@ -5,7 +5,13 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <future>
 #include <string>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_future.hpp>
 
 #include "rangeup/beast/transport.hpp"
 #include "support/alloc_counter.hpp"
@@ -83,6 +89,47 @@ TEST_CASE("beast: request bodies stream through the bounded send buffer") {
     CHECK(big_allocs <= small_allocs + 2);
     CHECK(big_allocs < 64);
   }
+}
+
+// async_perform with the caller's completion token goes through the same one
+// instantiation as rangeup's drivers (async_perform_erased): the handler still
+// runs on its associated executor, and a use_future token still works.
+TEST_CASE("beast: basic_connection::async_perform with a caller's strand and with use_future") {
+  rangeup_test::server_options so;
+  so.keep_body = 4u << 20;
+  loopback_server server([](const request& r) { return respond(200, rangeup_test::sha256_hex(r.body)); }, so);
+  REQUIRE(server.started());
+  const std::string data = rangeup_test::test_bytes(3u << 20, 9);
+  rangeup_test::recording_source source(data);
+  const std::string url = server.url("/u");
+  boost::asio::io_context io;
+  auto strand = boost::asio::make_strand(io);
+  rangeup::beast::basic_connection<> connection(io.get_executor(), beast_conformance::options({}));
+
+  const auto first = put_range(url, 0, (1u << 20) - 1, data.size());
+  bool called = false, on_strand = false;
+  std::string body;
+  connection.async_perform(first, source,
+                           boost::asio::bind_executor(strand, [&](std::error_code ec, rangeup::response_view r) {
+                             called = true;
+                             on_strand = strand.running_in_this_thread();
+                             CHECK_FALSE(ec);
+                             body.assign(r.body);
+                           }));
+  io.run();
+  CHECK(called);
+  CHECK(on_strand);
+  CHECK(body == rangeup_test::sha256_hex(std::string_view(data).substr(0, 1u << 20)));
+
+  const auto second = put_range(url, 1u << 20, data.size() - 1, data.size());
+  auto future = connection.async_perform(second, source, boost::asio::use_future);
+  io.restart();
+  io.run();
+  const auto [ec, r] = future.get();
+  CHECK_FALSE(ec);
+  CHECK(r.status == 200);
+  CHECK(std::string(r.body) == rangeup_test::sha256_hex(std::string_view(data).substr(1u << 20)));
+  CHECK(connection.connections_opened() == 1);
 }
 
 TEST_CASE("beast: max_response_header caps the head; a non-HTTP answer is malformed") {
