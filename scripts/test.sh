@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The README's test command: install what is missing, then configure, build and
-# run every test with gcc (-O2, plus valgrind memcheck of the CLI cases), with
+# run every test with gcc (-O2, plus valgrind memcheck of four CLI cases), with
 # clang under AddressSanitizer + UndefinedBehaviorSanitizer (that build also
-# runs every fuzzer for a short bounded time), and the portability builds: Windows x64 (MinGW-w64, tests
-# under Wine), 32-bit i386 and big-endian s390x (tests under qemu-user). All
-# builds use -Wall -Wextra -Wpedantic -Werror.
+# runs every fuzzer for a short bounded time), and the portability builds:
+# Windows x64 (MinGW-w64, tests under Wine), 32-bit i386 and big-endian s390x
+# (tests under qemu-user). All builds use -Wall -Wextra -Wpedantic -Werror.
 #   RANGEUP_PRESETS="default clang tsan"  choose other workflow presets
 set -euo pipefail
 cd "$(dirname "$0")/.."
