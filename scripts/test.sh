@@ -61,13 +61,17 @@ if [[ -n $background ]]; then
   rm -f "$logs"/*.log "$logs"/*.status
   echo "=== second lane (nice 19, output in $logs/):$background ==="
   export -f build_preset
-  # setsid: the lane is its own process group, so an interrupted run stops it too.
-  setsid nice -n 19 bash -c '
+  # Job control on for this one job: the lane gets its own process group, so an
+  # interrupted run stops it too. (Not setsid: a new session is a new scheduler
+  # autogroup on Linux, where nice would no longer rank it below this one.)
+  set -m
+  nice -n 19 bash -c '
     for preset in "${@:2}"; do
       if build_preset "$preset" > "$1/$preset.log" 2>&1; then s=0; else s=1; fi
       echo $s > "$1/$preset.status"
     done' lane "$logs" $background &
   lane_pid=$!
+  set +m
   trap '[[ -n $lane_pid ]] && kill -- -"$lane_pid" 2>/dev/null || true' EXIT
 fi
 
