@@ -5,6 +5,9 @@
 #include "support/emulator_process.hpp"
 #include "support/graph_client.hpp"
 
+// Each file in its own namespace: rangeup_emulator_test is a unity build (CMakeLists.txt).
+namespace emulator_faults_test_cases {
+
 using namespace emutest;
 
 namespace {
@@ -196,3 +199,5 @@ TEST_CASE("--no-location: the final 201 of attachment sessions carries no Locati
   CHECK(report["files"][0]["sha256"] == sha256_hex(data));
   CHECK(report["violations"].empty());
 }
+
+}  // namespace emulator_faults_test_cases

@@ -6,6 +6,9 @@
 #include "support/emulator_process.hpp"
 #include "support/graph_client.hpp"
 
+// Each file in its own namespace: rangeup_emulator_test is a unity build (CMakeLists.txt).
+namespace emulator_flavors_test_cases {
+
 using namespace emutest;
 
 namespace {
@@ -370,3 +373,5 @@ TEST_CASE("create needs a bearer token; --token accepts exactly that token") {
   CHECK(has_violation(report, "create_unauthorized"));
   CHECK(report["counters"]["creates"] == 1);
 }
+
+}  // namespace emulator_flavors_test_cases

@@ -13,6 +13,9 @@
 #include "support/emulator_process.hpp"
 #include "support/graph_client.hpp"
 
+// Each file in its own namespace: rangeup_emulator_test is a unity build (CMakeLists.txt).
+namespace emulator_hold_test_cases {
+
 using namespace emutest;
 
 namespace {
@@ -205,3 +208,5 @@ TEST_CASE("hold is for plans only: --fault-kinds hold is refused") {
   CHECK_FALSE(emu.started());
   CHECK(emu.wait_exit(3000) == 2);
 }
+
+}  // namespace emulator_hold_test_cases

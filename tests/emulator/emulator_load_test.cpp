@@ -10,6 +10,9 @@
 #include "support/emulator_process.hpp"
 #include "support/graph_client.hpp"
 
+// Each file in its own namespace: rangeup_emulator_test is a unity build (CMakeLists.txt).
+namespace emulator_load_test_cases {
+
 using namespace emutest;
 
 namespace {
@@ -124,3 +127,5 @@ TEST_CASE("sink discards and counts") {
   CHECK(json::parse(r.body)["bytes"] == req.stream_size);
   CHECK(get_report(emu.base())["counters"]["sink_bytes"] == req.stream_size);
 }
+
+}  // namespace emulator_load_test_cases

@@ -7,6 +7,9 @@
 #include "support/emulator_process.hpp"
 #include "support/graph_client.hpp"
 
+// Each file in its own namespace: rangeup_emulator_test is a unity build (CMakeLists.txt).
+namespace emulator_single_test_cases {
+
 using namespace emutest;
 
 namespace {
@@ -230,3 +233,5 @@ TEST_CASE("drive simple PUT: bearer required, over 4 MiB is 413, If-Match / If-N
   CHECK(body_of(matched)["file"]["hashes"]["quickXorHash"] != report["files"][1]["quickXorHash"]);
   CHECK(report["files"][1]["sha256"] == sha256_hex("abcd"));
 }
+
+}  // namespace emulator_single_test_cases

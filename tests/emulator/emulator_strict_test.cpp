@@ -9,6 +9,9 @@
 #include "support/emulator_process.hpp"
 #include "support/graph_client.hpp"
 
+// Each file in its own namespace: rangeup_emulator_test is a unity build (CMakeLists.txt).
+namespace emulator_strict_test_cases {
+
 using namespace emutest;
 
 namespace {
@@ -199,3 +202,5 @@ TEST_CASE("Outlook and To Do fragments over 4 000 000 bytes are recorded (and ta
   report = get_report(emu.base());
   CHECK(report["violations"].size() == 3);
 }
+
+}  // namespace emulator_strict_test_cases

@@ -14,6 +14,9 @@
 #include "support/emulator_process.hpp"
 #include "support/graph_client.hpp"
 
+// Each file in its own namespace: rangeup_emulator_test is a unity build (CMakeLists.txt).
+namespace emulator_tokens_test_cases {
+
 using namespace emutest;
 namespace fs = std::filesystem;
 
@@ -144,3 +147,5 @@ TEST_CASE("--tokens-file is read at every request: a test rotates tokens by rewr
   }
   fs::remove_all(dir);
 }
+
+}  // namespace emulator_tokens_test_cases

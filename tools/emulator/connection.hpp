@@ -107,7 +107,7 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
     continue_then_read_body();
   }
 
-  // Wakes this connection on its own strand, from whichever thread applied
+  // Wakes this connection on its own io_context, from whichever thread applied
   // the held request this one waits for (fault "hold").
   waker wake_me() {
     return [self = this->shared_from_this()] {

@@ -1,6 +1,6 @@
 #pragma once
-// Accepts connections (plain or TLS), runs the io_context on --threads
-// threads, and stops on SIGINT/SIGTERM, /_emulator/shutdown, --max-requests
+// Accepts connections (plain or TLS) and hands them in turn to --threads
+// threads, one io_context each (a connection stays on its thread), and stops on SIGINT/SIGTERM, /_emulator/shutdown, --max-requests
 // or --idle-exit.
 
 #include <memory>
