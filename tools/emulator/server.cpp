@@ -21,17 +21,20 @@ struct server::impl {
     for (unsigned n = 1; n < o.threads; ++n) workers.push_back(std::make_unique<asio::io_context>(1));
   }
 
+  // Declared in the order they must outlive each other: the TLS context its
+  // connections, the worker contexts `ioc` (whose pending accept holds a socket
+  // of the next worker until `ioc` is destroyed).
   service& svc;
   const options& opt;
-  // The acceptor, the signals, the idle timer and a share of the connections.
-  asio::io_context ioc{1};
+  asio::ssl::context ssl;
   // One io_context per further --threads thread. Each connection lives on one
   // context (taken in turn), so its handlers never change threads: with one
   // io_context run by two threads, a single upload's reads bounced between
   // them (a futex wake-up every few reads) and it went ~20 % slower.
   std::vector<std::unique_ptr<asio::io_context>> workers;
   std::size_t accepted = 0;
-  asio::ssl::context ssl;
+  // The acceptor, the signals, the idle timer and a share of the connections.
+  asio::io_context ioc{1};
   tcp::acceptor acceptor{ioc};
   asio::signal_set signals{ioc, SIGINT, SIGTERM};
   asio::steady_timer idle{ioc};
