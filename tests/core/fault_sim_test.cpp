@@ -22,6 +22,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "support/sanitizers.hpp"
 #include "support/sim_server.hpp"
 
 // Each file in its own namespace: rangeup_core_test is a unity build (CMakeLists.txt).
@@ -352,14 +353,11 @@ struct tally {
 std::uint64_t schedules_to_run(std::uint64_t all) {
   const char* emulated = std::getenv("RANGEUP_TEST_EMULATED");
   if (emulated != nullptr && *emulated != '\0' && *emulated != '0') return all / 10;
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef RANGEUP_TEST_UNDER_ASAN
   return all / 4;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  return all / 4;
-#endif
-#endif
+#else
   return all;
+#endif
 }
 
 }  // namespace

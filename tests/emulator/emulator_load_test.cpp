@@ -9,6 +9,7 @@
 
 #include "support/emulator_process.hpp"
 #include "support/graph_client.hpp"
+#include "support/sanitizers.hpp"
 
 // Each file in its own namespace: rangeup_emulator_test is a unity build (CMakeLists.txt).
 namespace emulator_load_test_cases {
@@ -29,13 +30,6 @@ void fill(std::uint64_t offset, char* out, std::size_t n) {
 // its RSS also holds shadow memory and the quarantine of freed blocks (gcc 12 at
 // -O0: ~83 MiB for this upload), so the bound there only proves that the 200 MiB
 // are not held in memory; without ASan it is the real budget.
-#if defined(__SANITIZE_ADDRESS__)
-#define RANGEUP_TEST_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RANGEUP_TEST_UNDER_ASAN 1
-#endif
-#endif
 #ifdef RANGEUP_TEST_UNDER_ASAN
 constexpr long rss_bound_kib = 160 * 1024;
 #else

@@ -1,5 +1,7 @@
 #include "support/alloc_counter.hpp"
 
+#include "support/sanitizers.hpp"
+
 #include <atomic>
 #include <cstdlib>
 #if defined(_WIN32)
@@ -7,20 +9,12 @@
 #endif
 #include <new>
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define RANGEUP_TEST_NO_COUNTING 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
-#define RANGEUP_TEST_NO_COUNTING 1
-#endif
-#endif
-
 namespace {
 std::atomic<std::uint64_t> g_allocations{0};
 }
 
 namespace rangeup_test {
-#ifdef RANGEUP_TEST_NO_COUNTING
+#ifdef RANGEUP_TEST_SANITIZED_HEAP
 bool allocation_counting_enabled() noexcept { return false; }
 #else
 bool allocation_counting_enabled() noexcept { return true; }
@@ -28,7 +22,7 @@ bool allocation_counting_enabled() noexcept { return true; }
 std::uint64_t allocation_count() noexcept { return g_allocations.load(std::memory_order_relaxed); }
 }  // namespace rangeup_test
 
-#ifndef RANGEUP_TEST_NO_COUNTING
+#ifndef RANGEUP_TEST_SANITIZED_HEAP
 namespace {
 void* counted_alloc(std::size_t n) noexcept {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
