@@ -52,6 +52,28 @@ TEST_CASE("prints its base URL first, writes --port-file, keeps files in --store
   fs::remove_all(dir);
 }
 
+TEST_CASE("/_emulator/report?id=&flavor=&name= keeps only the stored files with those values") {
+  emulator_process emu({"--allow-small-sessions"});
+  REQUIRE(emu.started());
+  for (const char* target : {"/v1.0/me/messages/M/attachments/createUploadSession", "/v1.0/me/events/E/attachments/createUploadSession"}) {
+    const auto url = upload_url_of(create_session(emu.base(), target, small_attachment(5)));
+    REQUIRE(put_range(url, "hello", 0, 5).status == 201);
+  }
+  const auto all = get_report(emu.base());
+  REQUIRE(all["files"].size() == 2);
+  const std::string first_id = all["files"][0]["id"];
+  const auto by_id = json::parse(send("GET", emu.base() + "/_emulator/report?id=" + first_id).body);
+  REQUIRE(by_id["files"].size() == 1);
+  CHECK(by_id["files"][0]["flavor"] == "message");
+  CHECK(by_id["counters"]["completed"] == 2);  // counters and violations are whole
+  CHECK(by_id["violations"] == all["violations"]);
+  const auto by_flavor_and_name = json::parse(send("GET", emu.base() + "/_emulator/report?flavor=event&name=s%2Etxt").body);
+  REQUIRE(by_flavor_and_name["files"].size() == 1);
+  CHECK(by_flavor_and_name["files"][0]["flavor"] == "event");
+  CHECK(json::parse(send("GET", emu.base() + "/_emulator/report?id=").body)["files"].empty());
+  CHECK(json::parse(send("GET", emu.base() + "/_emulator/report?flavor=drive").body)["files"].empty());
+}
+
 TEST_CASE("POST /_emulator/shutdown, --max-requests and --idle-exit end the process cleanly") {
   {
     emulator_process emu;

@@ -34,11 +34,11 @@ race() {
   kill -KILL "$CLI_PID" 2>/dev/null || fail "$name: the CLI ended before the kill (the request was not held)"
   finish_cli
   grep -qx 'final=1' "$state" || fail "$name: the resume file does not record that the final request was out"
-  [ "$(counter completed)" = 0 ] || fail "$name: the held request took effect before the rerun"
+  counter_is completed 0 || fail "$name: the held request took effect before the rerun"
   run_cli "$name-2" --json --allow-http --graph-base "$GRAPH" --resume "$state" "$@" "$file" "$target"
   # The race happened: the rerun saw the session open and sent the last range again.
-  [ "$(counter puts)" = 3 ] || fail "$name: the rerun did not resend the last range ($(counter puts) PUTs): no race"
-  [ "$(counter creates)" = 1 ] || fail "$name: $(counter creates) sessions: the upload started over"
+  counter_is puts 3 || fail "$name: the rerun did not resend the last range ($(counter puts) PUTs): no race"
+  counter_is creates 1 || fail "$name: $(counter creates) sessions: the upload started over"
 }
 
 # Attachments: one attachment, whatever the rerun reports.
@@ -64,7 +64,7 @@ race drive drive:root/race.bin --force-session --chunk-size 320K
 expect_rc 0 "drive rerun"
 grep -q "409" "$ERR" && fail "drive: a conflict reported for a file that is there: $(cat "$ERR")"
 [ "$(stored_count drive)" = 1 ] || fail "drive: $(stored_count drive) items stored"
-[ "$(counter item_gets)" = 1 ] || fail "drive: expected one look-up of the item (got $(counter item_gets))"
+counter_is item_gets 1 || fail "drive: expected one look-up of the item (got $(counter item_gets))"
 [ "$(sha_of_id "$(json_str "$OUT" id)")" = "$(sha "$WORK/d")" ] || fail "drive: the adopted item is not the file"
 grep -q '"integrity_checked":true' "$OUT" || fail "drive: the looked-up item's hash was not checked"
 expect_no_violations drive

@@ -12,7 +12,7 @@ run_cli conflict --allow-http --graph-base "$GRAPH" --conflict fail "$WORK/f" dr
 expect_rc 3 "409 conflict"
 grep -q "^rangeup-upload: $WORK/f: .*(HTTP 409 nameAlreadyExists)" "$ERR" || fail "409 line: $(cat "$ERR")"
 [ "$(wc -l <"$ERR")" = 1 ] || fail "the error should be one line: $(cat "$ERR")"
-[ "$(counter simple_puts)" = 2 ] || fail "the small file did not go by PUT .../content"
+counter_is simple_puts 2 || fail "the small file did not go by PUT .../content"
 run_cli conflict-session --allow-http --graph-base "$GRAPH" --conflict fail --force-session "$WORK/f" drive:root/dup.bin
 expect_rc 3 "409 conflict (session)"
 grep -q "^rangeup-upload: $WORK/f: .*(HTTP 409 nameAlreadyExists)" "$ERR" || fail "409 line (session): $(cat "$ERR")"
@@ -55,7 +55,7 @@ start_emulator --faults 503@1:50 --retry-after 1
 run_cli exhausted --allow-http --graph-base "$GRAPH" --max-retries 2 "$WORK/f" message:M
 expect_rc 4 "retries exhausted"
 grep -q "retries exhausted (HTTP 503" "$ERR" || fail "exhausted line: $(cat "$ERR")"
-[ "$(counter completed)" = 0 ] || fail "exhausted: something was stored"
+counter_is completed 0 || fail "exhausted: something was stored"
 expect_no_violations exhausted
 stop_emulator
 

@@ -45,7 +45,7 @@ case $KIND in
     ;;
   404)
     [ "$restarts_a" = 1 ] && [ "$restarts_b" = 1 ] || fail "404 should restart once (got $restarts_a/$restarts_b)"
-    [ "$(counter creates)" = 2 ] || fail "404: expected a second create"
+    counter_is creates 2 || fail "404: expected a second create"
     ;;
   416)
     [ "$restarts_a" = 0 ] || fail "416 must resync, not restart"

@@ -33,7 +33,7 @@ for f in one two-chunks chunk-plus-1; do
   landed=$((landed + 1))
 done
 [ "$(json_num "$OUT" bytes_sent)" = $((4000000 + 1)) ] || fail "bytes_sent counts more than the file"
-[ "$(counter attachment_posts)" = 3 ] || fail "attachment_posts $(counter attachment_posts), expected 3 (1-byte files)"
+counter_is attachment_posts 3 || fail "attachment_posts $(counter attachment_posts), expected 3 (1-byte files)"
 [ "$(counter creates)" = $((3 * 2 + 3)) ] || fail "sessions $(counter creates), expected 9"
 [ "$(report_jq '[.files[] | select(.flavor == "print" and .contentType != "application/octet-stream")] | length')" = 0 ] ||
   fail "print: contentType not application/octet-stream for names without extension"
@@ -48,7 +48,7 @@ for f in one drive-3q drive-2q-plus-1; do
   ok session "drive-session-$f" "$WORK/$f" "drive:root/session-$f.bin" --chunk-size 320K --force-session
   ok session "drive-path-session-$f" "$WORK/$f" "drive-path:Documents/sub dir/session-$f.bin" --chunk-size 320K --force-session
 done
-[ "$(counter simple_puts)" = 6 ] || fail "simple_puts $(counter simple_puts), expected 6"
+counter_is simple_puts 6 || fail "simple_puts $(counter simple_puts), expected 6"
 # The default drive fragment (10 MiB) and a non-/me user, by session and by PUT.
 make_file "$WORK/drive-big" $((10 * 1048576 + 327680 + 7))
 ok session drive-default "$WORK/drive-big" drive:root/big.bin --user someone@example.com
@@ -56,15 +56,15 @@ ok session drive-default "$WORK/drive-big" drive:root/big.bin --user someone@exa
 ok put drive-user-put "$WORK/drive-3q" drive:root/user.bin --user someone@example.com
 
 expect_no_violations flavors
-[ "$(counter completed)" = "$landed" ] || fail "completed count $(counter completed), expected $landed"
+counter_is completed "$landed" || fail "completed count $(counter completed), expected $landed"
 stop_emulator
 
 # Outlook sessions for small files, on purpose (the emulator allows them here).
 start_emulator --allow-small-sessions
 ok session message-one-session "$WORK/one" message:MSG-2 --force-session
 ok session event-one-session "$WORK/one" event:EVT-2 --force-session
-[ "$(counter creates)" = 2 ] || fail "--force-session: $(counter creates) sessions"
-[ "$(counter attachment_posts)" = 0 ] || fail "--force-session: a POST was sent"
+counter_is creates 2 || fail "--force-session: $(counter creates) sessions"
+counter_is attachment_posts 0 || fail "--force-session: a POST was sent"
 expect_no_violations small-sessions
 check_no_leak
 note "ok"

@@ -70,7 +70,7 @@ stored=$(($(counter bytes_received) - received_before))
 [ "$stored" -ge 2000000 ] && [ "$stored" -lt $SIZE ] || fail "quit: the emulator has $stored bytes"
 next=$(sed -n 's/^next=//p' "$STATE")
 [ "$next" = "$stored" ] || fail "quit: resume file says next=$next, the emulator has $stored"
-[ "$(counter deletes)" = 0 ] || fail "quit: the session was deleted; it should stay resumable"
+counter_is deletes 0 || fail "quit: the session was deleted; it should stay resumable"
 creates_before=$(counter creates)
 
 run_game resumed "$GRAPH" "$WORK/f" message:MSG-QUIT --resume "$STATE"
@@ -80,8 +80,8 @@ grep -qx "resuming at byte $next" "$OUT" || fail "resumed: did not resume at $ne
   fail "resumed: sent $(value_of bytes_sent), expected $((SIZE - next))"
 total=$(($(counter bytes_received) - received_before))
 [ "$total" = $SIZE ] || fail "resumed: the emulator received $total bytes for a $SIZE-byte file"
-[ "$(counter ranges_already_received)" = 0 ] || fail "resumed: bytes below the resumed offset went again"
-[ "$(counter creates)" = "$creates_before" ] || fail "resumed: a new session was created"
+counter_is ranges_already_received 0 || fail "resumed: bytes below the resumed offset went again"
+counter_is creates "$creates_before" || fail "resumed: a new session was created"
 [ ! -e "$STATE" ] || fail "resumed: resume file left behind after success"
 expect_no_violations "message, drive, resume"
 note "resume: stopped at $next, the second run sent the other $((SIZE - next)) bytes"
@@ -96,8 +96,8 @@ elapsed=$((($(date +%s%N) - t0) / 1000000))
 expect_rc 4 timeout
 [ "$(value_of outcome)" = "timed out" ] || fail "timeout: outcome $(value_of outcome)"
 [ "$elapsed" -lt 4000 ] || fail "timeout: took $elapsed ms for --timeout-ms 300"
-[ "$(counter completed)" = 0 ] || fail "timeout: something was stored"
-[ "$(counter deletes)" = 1 ] || fail "timeout: without --resume the session should be deleted"
+counter_is completed 0 || fail "timeout: something was stored"
+counter_is deletes 1 || fail "timeout: without --resume the session should be deleted"
 note "timeout: errc::timeout after $elapsed ms"
 stop_emulator
 
@@ -105,8 +105,8 @@ stop_emulator
 start_emulator --faults 503@1,drop@2 --retry-after 1
 run_game faults "$GRAPH" "$WORK/f" message:MSG-FAULTS
 stored_ok faults
-[ "$(counter faults_injected)" = 2 ] || fail "faults: $(counter faults_injected) faults injected, expected 2"
-[ "$(counter completed)" = 1 ] || fail "faults: stored $(counter completed) times"
+counter_is faults_injected 2 || fail "faults: $(counter faults_injected) faults injected, expected 2"
+counter_is completed 1 || fail "faults: stored $(counter completed) times"
 expect_no_violations faults
 note "faults: 503 and a dropped answer retried"
 stop_emulator

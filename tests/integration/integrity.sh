@@ -19,7 +19,7 @@ for kind in 503 lost 416; do
   local_qxh=$(json_str "$OUT" quickXorHash)
   [ -n "$local_qxh" ] && [ "$local_qxh" = "$(qxh_of_id "$ID")" ] || fail "$kind: local hash $local_qxh != stored $(qxh_of_id "$ID")"
   [ "$(counter faults_injected)" -ge 1 ] || fail "$kind: the fault was not injected"
-  [ "$(counter creates)" = 1 ] || fail "$kind: not one session"
+  counter_is creates 1 || fail "$kind: not one session"
   # (a resent range whose answer was lost is reported, not a violation of the client)
   [ "$(report_jq '[.violations[] | select(.kind != "range_already_received")] | length')" = 0 ] ||
     fail "$kind: violations: $(violations)"
@@ -27,7 +27,7 @@ for kind in 503 lost 416; do
     upload_ok small "$WORK/small" drive:root/small.bin
     grep -q '"integrity_checked":true' "$OUT" || fail "small: integrity not checked: $(cat "$OUT")"
     [ "$(json_str "$OUT" quickXorHash)" = "$(entry_get quickXorHash)" ] || fail "small: local hash differs from stored"
-    [ "$(counter simple_puts)" = 1 ] || fail "small: not one PUT .../content"
+    counter_is simple_puts 1 || fail "small: not one PUT .../content"
   fi
   stop_emulator
 done
@@ -45,7 +45,7 @@ expect_rc 4 "corrupt hash (text)"
 run_cli corrupt-put --json --allow-http --graph-base "$GRAPH" "$WORK/small" drive:root/corrupt-put.bin
 expect_rc 4 "corrupt hash (simple PUT)"
 grep -q '"error":"integrity check failed' "$OUT" || fail "corrupt hash (PUT): no integrity error in JSON: $(cat "$OUT")"
-[ "$(counter simple_puts)" = 1 ] || fail "corrupt hash (PUT): the small file did not go by PUT"
+counter_is simple_puts 1 || fail "corrupt hash (PUT): the small file did not go by PUT"
 run_cli no-verify --json --no-verify --allow-http --graph-base "$GRAPH" "$WORK/f" drive:root/noverify.bin
 expect_rc 0 "--no-verify"
 grep -q '"integrity_checked":false' "$OUT" || fail "--no-verify: $(cat "$OUT")"

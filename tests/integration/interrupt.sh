@@ -13,8 +13,8 @@ kill -INT $CLI_PID
 finish_cli
 expect_rc 130 "SIGINT"
 grep -q "interrupted" "$WORK/i.err" || fail "no interrupted line"
-[ "$(counter deletes)" = 1 ] || fail "the session was not deleted"
-[ "$(counter completed)" = 0 ] || fail "completed despite the interrupt"
+counter_is deletes 1 || fail "the session was not deleted"
+counter_is completed 0 || fail "completed despite the interrupt"
 
 # SIGINT with --resume keeps the session (no DELETE) and the resume file; the
 # same command then finishes the upload in that session.
@@ -27,10 +27,10 @@ kill -INT $CLI_PID
 finish_cli
 expect_rc 130 "SIGINT with --resume"
 grep -q "rerun the same command" "$WORK/j.err" || fail "no rerun hint: $(cat "$WORK/j.err")"
-[ "$(counter deletes)" = 1 ] || fail "--resume: the session was deleted"
+counter_is deletes 1 || fail "--resume: the session was deleted"
 creates=$(counter creates)
 upload_ok resumed "$WORK/f" message:MSG-J --resume "$STATE"
-[ "$(counter creates)" = "$creates" ] || fail "--resume after SIGINT created a new session"
+counter_is creates "$creates" || fail "--resume after SIGINT created a new session"
 
 # The file changing under the upload is a local error (exit 5), not garbage uploaded.
 make_file "$WORK/g" $((6 * 1048576))
@@ -55,7 +55,7 @@ finish_cli
 took=$(($(date +%s%3N) - start))
 expect_rc 130 "SIGINT during a stalled response"
 [ "$took" -lt 4000 ] || fail "SIGINT during a stalled response took $took ms (the stall is 8 s)"
-[ "$(counter deletes)" = 1 ] || fail "stalled: the session was not deleted"
+counter_is deletes 1 || fail "stalled: the session was not deleted"
 expect_no_violations stalled
 check_no_leak
 note "ok (resume after SIGINT, source change, SIGINT during a stall)"

@@ -43,7 +43,8 @@ start_emulator() {
   EMU_PID=$!
   EMU_PIDS+=("$EMU_PID")
   for _ in $(seq 1 100); do
-    EMU_URL=$(head -n 1 "$out" 2>/dev/null)
+    EMU_URL=""
+    read -r EMU_URL <"$out" 2>/dev/null
     [ -n "$EMU_URL" ] && break
     kill -0 "$EMU_PID" 2>/dev/null || fail "emulator exited: $(cat "$out.err")"
     sleep 0.1
@@ -53,7 +54,7 @@ start_emulator() {
 }
 
 stop_emulator() {
-  curl -s -m 5 -X POST "${CURL_TLS[@]}" "$EMU_URL/_emulator/shutdown" >/dev/null 2>&1 || kill "$EMU_PID" 2>/dev/null
+  emulator_request POST /_emulator/shutdown >/dev/null 2>&1 || kill "$EMU_PID" 2>/dev/null
   wait "$EMU_PID" 2>/dev/null
 }
 
@@ -68,8 +69,10 @@ run_cli() {
   LAST_ERR=$ERR
   GRAPH_TOKEN=$TOKEN timeout "${CLI_TIMEOUT:-100}" "$RANGEUP_UPLOAD" --transport "$TRANSPORT" "$@" >"$OUT" 2>"$ERR"
   RC=$?
-  cat "$OUT" "$ERR" >>"$LEAK_LOG"
+  append_to_leak_log
 }
+# The output of every run goes to LEAK_LOG for check_no_leak ($(<f): no process).
+append_to_leak_log() { printf '%s\n%s\n' "$(<"$OUT")" "$(<"$ERR")" >>"$LEAK_LOG"; }
 
 # start_cli NAME [args...]: run_cli in the background, for a test that signals
 # or kills it; sets CLI_PID (and OUT, ERR). finish_cli then waits for it and
@@ -87,7 +90,7 @@ finish_cli() {
   wait "$CLI_PID" 2>/dev/null
   RC=$?
   RUN_COUNT=$((RUN_COUNT + 1))
-  cat "$OUT" "$ERR" >>"$LEAK_LOG"
+  append_to_leak_log
 }
 
 # wait_for TRIES CMD [args...]: runs CMD every 0.1 s until it succeeds, at most
@@ -105,35 +108,139 @@ wait_for() {
 expect_rc() { [ "$RC" = "$1" ] || fail "$2: exit $RC, expected $1"; }
 
 CURL_TLS=()
-# The emulator's report (JSON) and jq questions about it.
-report() { curl -s -m 10 "${CURL_TLS[@]}" "$EMU_URL/_emulator/report"; }
-report_jq() {  # report_jq [jq options...] FILTER
-  local r
-  r=$(report) && [ -n "$r" ] || fail "no report from the emulator at $EMU_URL"
-  jq -r "$@" <<<"$r"
+# The emulator's report and questions about it. The scripts ask hundreds of
+# times, and a curl + jq pair costs ~80 ms of CPU each time (most of these
+# scripts' CPU, more than the uploads'), so over plain HTTP the request goes
+# through bash's /dev/tcp and the common questions are answered by bash
+# matching, without a process; https (tls.sh) goes through curl.
+# emulator_request METHOD PATH: prints the body of a 200 answer, else fails.
+emulator_request() {
+  if [[ $EMU_URL != http://* ]]; then
+    curl -sf -m 10 -X "$1" "${CURL_TLS[@]}" "$EMU_URL$2"
+    return
+  fi
+  local hostport=${EMU_URL#http://} fd reply=""
+  exec {fd}<>"/dev/tcp/${hostport%:*}/${hostport##*:}" || return 1
+  printf '%s %s HTTP/1.1\r\nHost: %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n' "$1" "$2" "$hostport" >&"$fd"
+  read -r -d '' -u "$fd" reply  # to the end: the emulator closes after answering
+  exec {fd}>&-
+  [[ $reply == "HTTP/1.1 200 "* ]] || return 1
+  printf '%s\n' "${reply#*$'\r\n\r\n'}"
 }
-counter() { report_jq --arg c "$1" '.counters[$c] // empty'; }
-counter_is() { [ "$(counter "$1")" = "$2" ]; }
-# The latest stored entry for an id the CLI printed (conflict=replace and
-# drive-item: keep the id; the latest entry wins), as compact JSON.
-entry_of_id() { report_jq -c --arg id "$1" '[.files[] | select(.id == $id)] | last // empty'; }
-field_of_id() { report_jq --arg id "$1" --arg f "$2" '[.files[] | select(.id == $id)] | last | .[$f] | if . == null then empty else tostring end'; }
+# fetch_report [QUERY]: the report into REPORT, read in this shell (no
+# subshell). QUERY (?id=…, ?flavor=…&name=…, URL-encoded) keeps only those
+# files: bash reads a socket a byte at a time, and the whole report grows with
+# every upload.
+fetch_report() {
+  if [[ $EMU_URL != http://* ]]; then
+    REPORT=$(emulator_request GET "/_emulator/report${1:-}")
+  else
+    local hostport=${EMU_URL#http://} fd
+    REPORT=""
+    exec {fd}<>"/dev/tcp/${hostport%:*}/${hostport##*:}" || fail "no report from the emulator at $EMU_URL"
+    printf 'GET /_emulator/report%s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "${1:-}" "$hostport" >&"$fd"
+    read -r -d '' -u "$fd" REPORT  # no -t: with a timeout bash adds a select() per byte
+    exec {fd}>&-
+    [[ $REPORT == "HTTP/1.1 200 "* ]] || REPORT=""
+    REPORT=${REPORT#*$'\r\n\r\n'}
+  fi
+  [ -n "$REPORT" ] || fail "no report from the emulator at $EMU_URL"
+}
+# url_encode TEXT: sets VALUE to TEXT percent-encoded for a query.
+url_encode() {
+  local LC_ALL=C i c  # bytes, not characters
+  VALUE=""
+  for ((i = 0; i < ${#1}; i++)); do
+    c=${1:i:1}
+    case $c in
+      [A-Za-z0-9._~-]) VALUE+=$c ;;
+      *) printf -v c '%%%02X' "'$c"; VALUE+=$c ;;
+    esac
+  done
+}
+report() { fetch_report && printf '%s\n' "$REPORT"; }
+report_jq() {  # report_jq [jq options...] FILTER: for the questions bash matching does not answer
+  fetch_report
+  jq -r "$@" <<<"$REPORT"
+}
+# counter_value NAME: sets VALUE to the emulator's counter ("" when absent).
+counter_value() {
+  fetch_report '?id='  # no file has an empty id: counters and violations only
+  local re="\"counters\":\{[^}]*\"$1\":([0-9]+)"
+  VALUE=""
+  [[ $REPORT =~ $re ]] && VALUE=${BASH_REMATCH[1]}
+  return 0
+}
+counter() { counter_value "$1" && echo "$VALUE"; }
+counter_is() { counter_value "$1" && [ "$VALUE" = "$2" ]; }
+# The report's stored files, one flat JSON object per element of FILES (the
+# emulator writes "files", "violations", "counters" in that order, and a
+# file's entry holds no object or array).
+report_files() {  # report_files [QUERY]
+  fetch_report "${1:-}"
+  local list=${REPORT#*'"files":['}
+  list=${list%%'],"violations":'*}
+  FILES=()
+  [ -n "$list" ] && mapfile -t FILES <<<"${list//'},{'/$'}\n{'}"
+  return 0
+}
+# find_file KEY=VALUE...: sets FOUND to the latest stored file with those
+# values (KEY: id, flavor, name; "" when none). conflict=replace and drive
+# items keep their id, so the latest entry wins.
+find_file() {
+  local cond query=""
+  for cond in "$@"; do
+    url_encode "${cond#*=}"
+    query+="${query:+&}${cond%%=*}=$VALUE"
+  done
+  report_files "?$query"  # the emulator filters; the latest match is the last
+  FOUND=""
+  (( ${#FILES[@]} )) && FOUND=${FILES[-1]}
+  return 0
+}
+# member_of JSON KEY: sets VALUE to a string, number or boolean member of a flat
+# JSON object (null and absent read as "").
+member_of() {
+  local re="\"$2\":(\"([^\"]*)\"|([^,}\"]*))"
+  VALUE=""
+  [[ $1 =~ $re ]] || return 0
+  [ "${BASH_REMATCH[3]}" = null ] || VALUE=${BASH_REMATCH[2]}${BASH_REMATCH[3]}
+}
+# The latest stored entry for an id the CLI printed, as compact JSON.
+entry_of_id() { find_file "id=$1" && echo "$FOUND"; }
+field_of_id() { find_file "id=$1" && member_of "$FOUND" "$2" && echo "$VALUE"; }
 # The stored file's sha256 for an id the CLI printed.
 sha_of_id() { field_of_id "$1" sha256; }
 # printDocument answers with the document id: find the stored file by name.
-sha_of_print() { report_jq --arg n "$1" '[.files[] | select(.flavor == "print" and .name == $n)] | last | .sha256 // empty'; }
-print_entry() { report_jq -c --arg n "$1" '[.files[] | select(.flavor == "print" and .name == $n)] | last // empty'; }
+print_entry() { find_file flavor=print "name=$1" && echo "$FOUND"; }
+sha_of_print() { find_file flavor=print "name=$1" && member_of "$FOUND" sha256 && echo "$VALUE"; }
 # How many files the emulator stored for a flavor (message, event, todo, drive, print).
-stored_count() { report_jq --arg f "$1" '[.files[] | select(.flavor == $f)] | length'; }
-violations() { report_jq -c '.violations'; }
+stored_count() {
+  url_encode "$1"
+  report_files "?flavor=$VALUE"
+  echo "${#FILES[@]}"
+}
+violations() {
+  fetch_report '?id='
+  local v=${REPORT#*'"violations":'}
+  echo "${v%%',"counters":'*}"
+}
 # Every emulator run of a script ends with this: the CLI broke no documented rule.
 expect_no_violations() {  # label
   local v
   v=$(violations)
   [ "$v" = '[]' ] || fail "$1: emulator violations: $v"
 }
-# json_str FILE KEY / json_num FILE KEY: a member of the --json output.
-# (bash matching, no grep: the scripts call these often and each process costs.)
+# json_read FILE KEY: sets VALUE to a string or number member of the --json
+# output ("" when absent); json_str / json_num print one (bash matching: the
+# scripts call these often and each process costs).
+json_read() {
+  local text re="\"$2\":(\"([^\"]*)\"|([0-9.]+))"
+  text=$(<"$1")
+  VALUE=""
+  [[ $text =~ $re ]] && VALUE=${BASH_REMATCH[2]}${BASH_REMATCH[3]}
+  return 0
+}
 json_str() {
   local text re="\"$2\":\"([^\"]*)\""
   text=$(<"$1")
@@ -155,25 +262,29 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 # the emulator stored exactly the file's bytes. Sets ID and ENTRY (the
 # report's entry for the stored file; entry_get reads it).
 upload_ok() {
-  local name=$1 file=$2 target=$3
+  local name=$1 file=$2 target=$3 size stored
   shift 3
   run_cli "$name" --json --allow-http --graph-base "$GRAPH" "$@" "$file" "$target"
   expect_rc 0 "$name"
-  ID=$(json_str "$OUT" id)
+  json_read "$OUT" id
+  ID=$VALUE
   [ -n "$ID" ] || fail "$name: no id in $(cat "$OUT")"
-  [ "$(json_num "$OUT" size)" = "$(stat -c %s "$file")" ] || fail "$name: size mismatch"
   case $target in
-    print:* | print-share:*) ENTRY=$(print_entry "$(basename "$file")") ;;
-    *) ENTRY=$(entry_of_id "$ID") ;;
+    print:* | print-share:*) find_file flavor=print "name=${file##*/}" ;;
+    *) find_file "id=$ID" ;;
   esac
-  [ "$(entry_get sha256)" = "$(sha "$file")" ] || fail "$name: stored sha256 differs for $ID: $ENTRY"
+  ENTRY=$FOUND
+  read -r stored _ < <(sha256sum -- "$file")
+  member_of "$ENTRY" sha256
+  [ "$VALUE" = "$stored" ] || fail "$name: stored sha256 differs for $ID: $ENTRY"
+  # The stored bytes are the file's, so the stored size is the file's size.
+  member_of "$ENTRY" size
+  size=$VALUE
+  json_read "$OUT" size
+  [ "$VALUE" = "$size" ] || fail "$name: size mismatch: the CLI says $VALUE, the file has $size"
 }
 # entry_get KEY: a string, number or boolean member of ENTRY (null reads as "").
-entry_get() {
-  local re="\"$1\":(\"([^\"]*)\"|([^,}\"]*))"
-  [[ $ENTRY =~ $re ]] || return 0
-  if [ "${BASH_REMATCH[3]}" = null ]; then echo; else echo "${BASH_REMATCH[2]}${BASH_REMATCH[3]}"; fi
-}
+entry_get() { member_of "$ENTRY" "$1" && echo "$VALUE"; }
 
 track_resume_file() { RESUME_FILES+=("$1"); }
 
@@ -181,9 +292,9 @@ track_resume_file() { RESUME_FILES+=("$1"); }
 # driveItem was found by path and adopted: one session, one item, hash checked.
 expect_item_adopted() {  # label
   [ "$(json_num "$OUT" restarts)" = 0 ] || fail "$1: restarted instead of looking the item up"
-  [ "$(counter creates)" = 1 ] || fail "$1: a second session was created"
-  [ "$(counter completed)" = 1 ] || fail "$1: expected exactly one stored item"
-  [ "$(counter item_gets)" = 1 ] || fail "$1: expected one GET of the item (got $(counter item_gets))"
+  counter_is creates 1 || fail "$1: a second session was created"
+  counter_is completed 1 || fail "$1: expected exactly one stored item"
+  counter_is item_gets 1 || fail "$1: expected one GET of the item (got $(counter item_gets))"
   grep -q '"integrity_checked":true' "$OUT" || fail "$1: the looked-up item's hash was not checked"
 }
 
@@ -191,8 +302,8 @@ expect_item_adopted() {  # label
 expect_reported_once() {  # label file [sessions created: 1]
   expect_rc 4 "$1"
   grep -q "may have completed" "$ERR" || fail "$1: no clear message: $(cat "$ERR")"
-  [ "$(counter creates)" = "${3:-1}" ] || fail "$1: expected ${3:-1} session(s), $(counter creates) created"
-  [ "$(counter completed)" = 1 ] || fail "$1: expected exactly one stored upload"
+  counter_is creates "${3:-1}" || fail "$1: expected ${3:-1} session(s), $(counter creates) created"
+  counter_is completed 1 || fail "$1: expected exactly one stored upload"
   report | grep -q "\"sha256\":\"$(sha "$2")\"" || fail "$1: the stored upload is not the file"
 }
 

@@ -15,7 +15,7 @@ run_cli outlook-over --allow-http --graph-base "$GRAPH" "$WORK/over" message:MSG
 expect_rc 2 "150 MiB + 1"
 grep -q "157286400" "$ERR" || fail "the error should name the limit: $(cat "$ERR")"
 grep -q "^rangeup-upload: $WORK/over: " "$ERR" || fail "error line format: $(cat "$ERR")"
-[ "$(counter creates)" = "$creates" ] || fail "a create was sent for an oversized file"
+counter_is creates "$creates" || fail "a create was sent for an oversized file"
 
 truncate -s $((25 * 1048576)) "$WORK/todo-max"
 upload_ok todo-max "$WORK/todo-max" todo:L/T
@@ -24,7 +24,7 @@ creates=$(counter creates)
 truncate -s $((25 * 1048576 + 1)) "$WORK/todo-over"
 run_cli todo-over --allow-http --graph-base "$GRAPH" "$WORK/todo-over" todo:L/T
 expect_rc 2 "To Do 25 MiB + 1"
-[ "$(counter creates)" = "$creates" ] || fail "a create was sent for an oversized To Do file"
+counter_is creates "$creates" || fail "a create was sent for an oversized To Do file"
 
 : >"$WORK/empty.pdf"
 run_cli empty-print --allow-http --graph-base "$GRAPH" "$WORK/empty.pdf" print:P/J/D
@@ -34,7 +34,7 @@ for target in message:M drive:root/empty.bin; do
   run_cli empty-session --allow-http --graph-base "$GRAPH" --force-session "$WORK/empty.pdf" "$target"
   expect_rc 2 "empty file, --force-session, $target"
 done
-[ "$(counter creates)" = "$creates" ] || fail "a create was sent for an empty file"
+counter_is creates "$creates" || fail "a create was sent for an empty file"
 
 run_cli bad-chunk --allow-http --graph-base "$GRAPH" --chunk-size 5M "$WORK/max" message:M
 expect_rc 2 "5 MiB Outlook chunk"
@@ -43,7 +43,7 @@ for target in message:M event:E todo:L/T; do
   expect_rc 2 "--chunk-size 4M (4 MiB > 4 000 000) for $target"
   grep -q "at most 4000000 bytes" "$ERR" || fail "4M chunk for $target: $(cat "$ERR")"
 done
-[ "$(counter creates)" = "$creates" ] || fail "a create was sent with a bad chunk size"
+counter_is creates "$creates" || fail "a create was sent with a bad chunk size"
 run_cli bad-drive-chunk --allow-http --graph-base "$GRAPH" --chunk-size 100K "$WORK/max" drive:root/x
 expect_rc 2 "100 KiB drive chunk"
 expect_no_violations limits

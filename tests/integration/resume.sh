@@ -37,14 +37,14 @@ finish_cli
 before=$(counter bytes_received)
 [ "$before" -gt 0 ] && [ "$before" -lt "$SIZE" ] || fail "kill did not land mid-upload ($before of $SIZE)"
 grep -q '^url=' "$STATE" || fail "resume file has no session"
-[ "$(counter creates)" = 1 ] || fail "expected one create"
+counter_is creates 1 || fail "expected one create"
 
 # Run 2: the same command (without the throttle) continues.
 run_cli run2 --json --allow-http --graph-base "$GRAPH" --chunk-size $CHUNK --resume "$STATE" "$WORK/f" "$TARGET"
 expect_rc 0 "resumed upload"
 ID=$(json_str "$OUT" id)
 [ "$(sha_of_id "$ID")" = "$(sha "$WORK/f")" ] || fail "resumed file differs"
-[ "$(counter creates)" = 1 ] || fail "the resume created a new session"
+counter_is creates 1 || fail "the resume created a new session"
 [ "$(json_num "$OUT" restarts)" = 0 ] || fail "the resume restarted"
 resent=$(($(counter bytes_received) - SIZE))
 [ "$resent" -lt "$CHUNK" ] || fail "re-sent $resent bytes (chunk $CHUNK)"
@@ -57,7 +57,7 @@ creates=$(counter creates)
 run_cli run3 --json --allow-http --graph-base "$GRAPH" --resume "$STATE" "$WORK/f" "$TARGET"
 expect_rc 0 "finished resume file"
 [ "$(json_str "$OUT" id)" = "$ID" ] || fail "finished resume file: different id"
-[ "$(counter creates)" = "$creates" ] || fail "finished resume file: uploaded again"
+counter_is creates "$creates" || fail "finished resume file: uploaded again"
 expect_no_violations "resume-$FLAVOR"
 
 # A resume file for another file / target is refused clearly.

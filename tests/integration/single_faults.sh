@@ -13,7 +13,7 @@ make_file "$WORK/g" 700000
 start_emulator --faults lost@1
 run_cli message-lost --json --allow-http --graph-base "$GRAPH" "$WORK/f" message:MSG-LOST
 expect_reported_once "message POST, answer lost" "$WORK/f" 0
-[ "$(counter attachment_posts)" = 1 ] || fail "message-lost: the POST was sent $(counter attachment_posts) times"
+counter_is attachment_posts 1 || fail "message-lost: the POST was sent $(counter attachment_posts) times"
 [ "$(stored_count message)" = 1 ] || fail "message-lost: $(stored_count message) attachments stored"
 expect_no_violations message-lost
 stop_emulator
@@ -22,16 +22,16 @@ stop_emulator
 start_emulator --faults lost@1
 run_cli todo-lost --json --allow-http --graph-base "$GRAPH" "$WORK/f" todo:L/T
 expect_reported_once "To Do POST, answer lost" "$WORK/f" 0
-[ "$(counter attachment_posts)" = 1 ] || fail "todo-lost: the POST was sent $(counter attachment_posts) times"
+counter_is attachment_posts 1 || fail "todo-lost: the POST was sent $(counter attachment_posts) times"
 expect_no_violations todo-lost
 stop_emulator
 
 # lost@1 on a small drive PUT (conflict fail by default): the item is looked up.
 start_emulator --faults lost@1
 upload_ok drive-lost "$WORK/g" drive:root/lost-put.bin
-[ "$(counter item_gets)" = 1 ] || fail "drive-lost: expected one look-up of the item (got $(counter item_gets))"
-[ "$(counter simple_puts)" = 1 ] || fail "drive-lost: the PUT was sent $(counter simple_puts) times"
-[ "$(counter creates)" = 0 ] || fail "drive-lost: a session was created"
+counter_is item_gets 1 || fail "drive-lost: expected one look-up of the item (got $(counter item_gets))"
+counter_is simple_puts 1 || fail "drive-lost: the PUT was sent $(counter simple_puts) times"
+counter_is creates 0 || fail "drive-lost: a session was created"
 [ "$(stored_count drive)" = 1 ] || fail "drive-lost: $(stored_count drive) items stored"
 grep -q '"integrity_checked":true' "$OUT" || fail "drive-lost: the looked-up item's hash was not checked: $(cat "$OUT")"
 expect_no_violations drive-lost
@@ -45,10 +45,10 @@ start_emulator --faults drop@1,drop@2  # the POST, then the PUT
 run_cli message-drop --allow-http --graph-base "$GRAPH" "$WORK/f" message:MSG-DROP
 expect_rc 4 "message POST dropped"
 grep -q "may have completed" "$ERR" || fail "message-drop: $(cat "$ERR")"
-[ "$(counter attachment_posts)" = 1 ] || fail "message-drop: the POST was sent $(counter attachment_posts) times"
+counter_is attachment_posts 1 || fail "message-drop: the POST was sent $(counter attachment_posts) times"
 upload_ok drive-drop "$WORK/g" drive:root/drop-put.bin
-[ "$(counter simple_puts)" = 2 ] || fail "drive-drop: $(counter simple_puts) PUTs, expected 2 (look-up, then again)"
-[ "$(counter item_gets)" = 1 ] || fail "drive-drop: $(counter item_gets) look-ups, expected 1"
+counter_is simple_puts 2 || fail "drive-drop: $(counter simple_puts) PUTs, expected 2 (look-up, then again)"
+counter_is item_gets 1 || fail "drive-drop: $(counter item_gets) look-ups, expected 1"
 [ "$(stored_count drive)" = 1 ] || fail "drive-drop: $(stored_count drive) items stored"
 expect_no_violations drop
 stop_emulator
@@ -57,7 +57,7 @@ stop_emulator
 start_emulator --faults 503@1 --retry-after 1
 upload_ok message-503 "$WORK/f" message:MSG-503
 [ "$(json_num "$OUT" retries)" -ge 1 ] || fail "message-503: not retried"
-[ "$(counter attachment_posts)" = 2 ] || fail "message-503: $(counter attachment_posts) POSTs, expected 2"
+counter_is attachment_posts 2 || fail "message-503: $(counter attachment_posts) POSTs, expected 2"
 [ "$(stored_count message)" = 1 ] || fail "message-503: $(stored_count message) attachments stored"
 expect_no_violations message-503
 stop_emulator

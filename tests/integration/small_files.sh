@@ -19,8 +19,8 @@ make_file "$WORK/report.bin" 1000000
 upload_ok message-1mb "$WORK/report.bin" message:MSG-SMALL
 expect_via message-1mb "$ID" post
 grep -q '"method":"single-request"' "$OUT" || fail "message-1mb: --json does not say single-request: $(cat "$OUT")"
-[ "$(counter creates)" = 0 ] || fail "message-1mb: a session was created"
-[ "$(counter attachment_posts)" = 1 ] || fail "message-1mb: attachment_posts $(counter attachment_posts), expected 1"
+counter_is creates 0 || fail "message-1mb: a session was created"
+counter_is attachment_posts 1 || fail "message-1mb: attachment_posts $(counter attachment_posts), expected 1"
 
 # 0 bytes: a message (POST) and a drive (PUT; the driveItem's hash is checked).
 : >"$WORK/empty"
@@ -50,9 +50,9 @@ expect_via drive-4mib "$ID" put
 grep -q '"integrity_checked":true' "$OUT" || fail "drive-4mib: the driveItem hash was not checked: $(cat "$OUT")"
 upload_ok drive-4mib1 "$WORK/4mib1" drive:root/4mib1.bin
 expect_via drive-4mib1 "$ID" session
-[ "$(counter creates)" = 2 ] || fail "sessions: $(counter creates), expected 2 (3 000 000 bytes, 4 MiB + 1)"
-[ "$(counter attachment_posts)" = 4 ] || fail "attachment_posts $(counter attachment_posts), expected 4"
-[ "$(counter simple_puts)" = 2 ] || fail "simple_puts $(counter simple_puts), expected 2"
+counter_is creates 2 || fail "sessions: $(counter creates), expected 2 (3 000 000 bytes, 4 MiB + 1)"
+counter_is attachment_posts 4 || fail "attachment_posts $(counter attachment_posts), expected 4"
+counter_is simple_puts 2 || fail "simple_puts $(counter simple_puts), expected 2"
 
 # Default conflict on the simple PUT: fail, never a silent overwrite.
 make_file "$WORK/a" 5000

@@ -15,7 +15,7 @@ expect_fatal() {  # label requests text
   expect_rc 3 "$1"
   [ "$(upload_requests)" = "$2" ] || fail "$1: $(upload_requests) upload requests, expected $2 (retried?)"
   grep -qi "$3" "$ERR" || fail "$1: stderr does not say '$3': $(cat "$ERR")"
-  [ "$(counter completed)" = 0 ] || fail "$1: something was stored"
+  counter_is completed 0 || fail "$1: something was stored"
   expect_no_violations "$1"
 }
 
@@ -54,7 +54,7 @@ for target in message:MSG-NL todo:L/T-NL; do
   grep -qi "did not return the attachment id" "$ERR" || fail "--no-location $target: no note on stderr: $(cat "$ERR")"
   [ "$(counter completed)" = $((before + 1)) ] || fail "--no-location $target: not exactly one more attachment"
 done
-[ "$(counter creates)" = 2 ] || fail "--no-location: $(counter creates) sessions for 2 files"
+counter_is creates 2 || fail "--no-location: $(counter creates) sessions for 2 files"
 [ "$(report_jq --arg s "$(sha "$WORK/big")" '[.files[] | select(.sha256 == $s)] | length')" = 2 ] ||
   fail "--no-location: the stored attachments are not the file"
 # Text output too: exit 0 and the note.

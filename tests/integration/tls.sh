@@ -27,7 +27,7 @@ for target in message:MSG-T drive:root/tls-small.bin; do
   expect_rc 0 "trusted self-signed, small file to $target"
   [ "$(sha_of_id "$(json_str "$OUT" id)")" = "$(sha "$WORK/small")" ] || fail "https: $target stored other bytes"
 done
-[ "$(counter attachment_posts)" = 1 ] && [ "$(counter simple_puts)" = 1 ] || fail "https: small files not sent as one request"
+counter_is attachment_posts 1 && counter_is simple_puts 1 || fail "https: small files not sent as one request"
 
 creates=$(counter creates)
 run_cli untrusted --graph-base "$GRAPH" --max-retries 0 "$WORK/f" message:MSG-T
@@ -36,10 +36,10 @@ grep -q "TLS error" "$ERR" || fail "untrusted line: $(cat "$ERR")"
 run_cli wrong-ca --graph-base "$GRAPH" --max-retries 0 --ca-file "$WORK/other.pem" "$WORK/f" message:MSG-T
 expect_rc 4 "certificate of another CA"
 grep -q "TLS error" "$ERR" || fail "wrong-ca line: $(cat "$ERR")"
-[ "$(counter creates)" = "$creates" ] || fail "a request went through an untrusted connection"
+counter_is creates "$creates" || fail "a request went through an untrusted connection"
 run_cli untrusted-small --graph-base "$GRAPH" --max-retries 0 "$WORK/small" message:MSG-T
 expect_rc 4 "untrusted certificate, small file"
-[ "$(counter attachment_posts)" = 1 ] || fail "a POST went through an untrusted connection"
+counter_is attachment_posts 1 || fail "a POST went through an untrusted connection"
 expect_no_violations tls
 
 # http:// to the same host without --allow-http is refused locally.

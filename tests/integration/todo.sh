@@ -11,15 +11,15 @@ start_emulator
 make_file "$WORK/nine" 9000000
 upload_ok todo-9mb "$WORK/nine" todo:LIST-9/TASK-9
 [ "$(entry_get via)" = session ] || fail "todo-9mb: $ENTRY"
-[ "$(counter creates)" = 1 ] || fail "todo-9mb: $(counter creates) sessions"
-[ "$(counter puts)" = 3 ] || fail "todo-9mb: $(counter puts) fragment PUTs, expected 3"
+counter_is creates 1 || fail "todo-9mb: $(counter creates) sessions"
+counter_is puts 3 || fail "todo-9mb: $(counter puts) fragment PUTs, expected 3"
 expect_no_violations todo-9mb
 
 # Small by POST.
 make_file "$WORK/small" 200000
 upload_ok todo-small "$WORK/small" todo:LIST-9/TASK-9
 [ "$(entry_get via)" = post ] || fail "todo-small: $ENTRY"
-[ "$(counter attachment_posts)" = 1 ] || fail "todo-small: $(counter attachment_posts) POSTs"
+counter_is attachment_posts 1 || fail "todo-small: $(counter attachment_posts) POSTs"
 
 # A small file in a session on purpose (To Do takes any size, T1).
 upload_ok todo-forced "$WORK/small" todo:LIST-9/TASK-9 --force-session --chunk-size 65536
@@ -32,7 +32,7 @@ sleep 0.5
 kill -INT "$CLI_PID"
 finish_cli
 expect_rc 130 "SIGINT on a To Do upload"
-[ "$(counter deletes)" = 1 ] || fail "cancel: the session was not deleted"
+counter_is deletes 1 || fail "cancel: the session was not deleted"
 expect_no_violations todo
 check_no_leak
 note "ok"

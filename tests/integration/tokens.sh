@@ -37,13 +37,13 @@ case $CASE in
     # create + 3 fragments of 4 000 000 bytes: the third fragment carries an expired token.
     upload_ok todo "$WORK/twelve" todo:LIST-T/TASK-T "${TOKEN_CMD[@]}"
     [ "$(runs)" -ge 2 ] || fail "todo: the token command ran $(runs) time(s), expected a refresh"
-    [ "$(counter token_rejections)" = 1 ] || fail "todo: $(counter token_rejections) token rejections, expected 1"
+    counter_is token_rejections 1 || fail "todo: $(counter token_rejections) token rejections, expected 1"
     [ "$(json_num "$OUT" tokens_fetched)" = 2 ] || fail "todo: tokens_fetched $(json_num "$OUT" tokens_fetched)"
     [ "$(json_num "$OUT" restarts)" = 0 ] || fail "todo: a 401 restarted the session"
-    [ "$(counter creates)" = 1 ] || fail "todo: $(counter creates) sessions"
+    counter_is creates 1 || fail "todo: $(counter creates) sessions"
     # The rejected fragment was repeated, nothing the service had confirmed was sent again.
-    [ "$(counter bytes_received)" = 12000000 ] || fail "todo: $(counter bytes_received) bytes received"
-    [ "$(counter ranges_already_received)" = 0 ] || fail "todo: confirmed bytes re-sent"
+    counter_is bytes_received 12000000 || fail "todo: $(counter bytes_received) bytes received"
+    counter_is ranges_already_received 0 || fail "todo: confirmed bytes re-sent"
     grep -q "token.sh: run 1" "$ERR" || fail "todo: the command's stderr was not passed on: $(cat "$ERR")"
     expect_no_violations todo
     ;;
@@ -54,13 +54,13 @@ case $CASE in
     start_emulator --token-ttl-requests 1 --token-list "$TOKENS" --faults 404@2
     make_file "$WORK/d" 3000000
     upload_ok drive-404 "$WORK/d" drive-path:docs/d.bin --force-session --chunk-size 640K "${TOKEN_CMD[@]}"
-    [ "$(counter faults_injected)" = 1 ] || fail "drive-404: the 404 was not injected"
-    [ "$(counter creates)" = 2 ] || fail "drive-404: $(counter creates) sessions, expected a re-create"
+    counter_is faults_injected 1 || fail "drive-404: the 404 was not injected"
+    counter_is creates 2 || fail "drive-404: $(counter creates) sessions, expected a re-create"
     [ "$(json_num "$OUT" restarts)" = 1 ] || fail "drive-404: restarts $(json_num "$OUT" restarts)"
-    [ "$(counter token_rejections)" = 1 ] || fail "drive-404: $(counter token_rejections) token rejections"
+    counter_is token_rejections 1 || fail "drive-404: $(counter token_rejections) token rejections"
     [ "$(runs)" = 2 ] || fail "drive-404: the token command ran $(runs) time(s), expected 2"
     # Pre-authenticated fragment PUTs never carry the bearer: only the two creates did.
-    [ "$(counter bearer_requests)" = 2 ] || fail "drive-404: $(counter bearer_requests) bearer requests"
+    counter_is bearer_requests 2 || fail "drive-404: $(counter bearer_requests) bearer requests"
     expect_no_violations drive-404
     ;;
 
@@ -75,7 +75,7 @@ case $CASE in
     done
     run_cli parallel --json --allow-http --graph-base "$GRAPH" --parallel 4 "${TOKEN_CMD[@]}" "${args[@]}"
     expect_rc 0 "parallel"
-    [ "$(counter completed)" = 8 ] || fail "parallel: $(counter completed) files stored"
+    counter_is completed 8 || fail "parallel: $(counter completed) files stored"
     for i in 1 2 3 4 5 6 7 8; do
       report | grep -q "\"sha256\":\"$(sha "$WORK/p$i")\"" || fail "parallel: p$i not stored intact"
     done
@@ -108,7 +108,7 @@ EOF
     [ "$(grep -c "no access token" "$ERR")" = 3 ] || fail "fails: every file should say why: $(cat "$ERR")"
     [ "$(jq -s '[.[][] | select(.exit == 3)] | length' "$OUT")" = 3 ] || fail "fails: --json: $(cat "$OUT")"
     [ "$(wc -l <"$COUNTER")" = 1 ] || fail "fails: a failed command ran again ($(wc -l <"$COUNTER") runs)"
-    [ "$(counter bearer_requests)" = 0 ] && [ "$(counter creates)" = 0 ] || fail "fails: requests went out"
+    counter_is bearer_requests 0 && counter_is creates 0 || fail "fails: requests went out"
 
     # Exit 0 but no output.
     run_cli silent --allow-http --graph-base "$GRAPH" --token-command "true" "$WORK/f" todo:L/T
@@ -142,7 +142,7 @@ EOF
     printf '%s\n' "$TOKEN-2" >"$WORK/token.new" && mv "$WORK/token.new" "$WORK/token.txt"
     finish_cli
     expect_rc 0 "rotated --token-file"
-    [ "$(counter token_rejections)" = 1 ] || fail "file: $(counter token_rejections) token rejections"
+    counter_is token_rejections 1 || fail "file: $(counter token_rejections) token rejections"
     [ "$(json_num "$OUT" tokens_fetched)" = 2 ] || fail "file: tokens_fetched $(json_num "$OUT" tokens_fetched)"
     ID=$(json_str "$OUT" id)
     [ "$(sha_of_id "$ID")" = "$(sha "$WORK/twelve")" ] || fail "file: stored bytes differ"

@@ -8,12 +8,17 @@
 namespace emu {
 namespace json = boost::json;
 
-reply service::report() const {
+reply service::report(const route& r) const {
   std::lock_guard<std::mutex> lock(mutex_);
   json::array files;
   const auto text_or_null = [](const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(s); };
+  const auto wanted = [&r](const stored_file& f) {
+    for (const auto& [key, value] : r.file_filter)
+      if ((key == "id" ? f.id : key == "flavor" ? f.flavor : f.name) != value) return false;
+    return true;
+  };
   for (const auto& f : files_)
-    files.emplace_back(json::object{{"id", f.id},
+    if (wanted(f)) files.emplace_back(json::object{{"id", f.id},
                                     {"flavor", f.flavor},
                                     {"via", f.via},
                                     {"name", f.name},

@@ -214,6 +214,8 @@ route classify(const std::string& target) {
     if (r.kind == route::upload && (name == "authtoken" || name == "tempauthtoken")) {
       r.token = value;
       r.has_token = true;
+    } else if (r.kind == route::report && (name == "id" || name == "flavor" || name == "name")) {
+      r.file_filter.emplace_back(name, value);
     } else if (r.kind == route::simple_put && name == "@microsoft.graph.conflictBehavior") {
       r.conflict = value;  // PROTOCOL.md D8
     }

@@ -4,6 +4,8 @@
 // the single-request uploads (attachment POST, drive PUT .../content).
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace emu {
 
@@ -35,6 +37,9 @@ struct route {
   // (PROTOCOL.md T1); `content` when the target is that URL + "/content" (T2).
   bool graph_session = false;
   bool content = false;
+  // report: ?id= ?flavor= ?name= keep only the stored files with those values
+  // (the integration scripts ask for one file; the whole report grows with every upload).
+  std::vector<std::pair<std::string, std::string>> file_filter;
 };
 
 route classify(const std::string& target);

@@ -38,7 +38,7 @@ reply service::handle(const request_head& head, const route& r, const std::strin
     return rep;
   };
   switch (r.kind) {
-    case route::report: return head.method == "GET" ? report() : wrong_method();
+    case route::report: return head.method == "GET" ? report(r) : wrong_method();
     case route::shutdown:
       if (head.method != "POST") return wrong_method();
       request_stop();

@@ -205,7 +205,7 @@ class service {
   std::string new_part_file(const char* prefix);  // an empty file under parts/
 
   // report.cpp
-  reply report() const;
+  reply report(const route& r) const;
 
   // helpers shared by the handler files; callers hold mutex_
   reply violation(unsigned status, const std::string& kind, const std::string& detail, const char* code = nullptr);
