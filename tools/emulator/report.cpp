@@ -17,8 +17,9 @@ reply service::report(const route& r) const {
       if ((key == "id" ? f.id : key == "flavor" ? f.flavor : f.name) != value) return false;
     return true;
   };
-  for (const auto& f : files_)
-    if (wanted(f)) files.emplace_back(json::object{{"id", f.id},
+  for (const auto& f : files_) {
+    if (!wanted(f)) continue;
+    files.emplace_back(json::object{{"id", f.id},
                                     {"flavor", f.flavor},
                                     {"via", f.via},
                                     {"name", f.name},
@@ -29,6 +30,7 @@ reply service::report(const route& r) const {
                                     {"contentType", text_or_null(f.content_type)},
                                     {"isInline", f.is_inline},
                                     {"contentId", text_or_null(f.content_id)}});
+  }
   json::array violations;
   for (const auto& v : violations_) violations.emplace_back(json::object{{"kind", v.first}, {"detail", v.second}});
   json::object counters;
