@@ -54,7 +54,7 @@ start_emulator() {
 }
 
 stop_emulator() {
-  emulator_request POST /_emulator/shutdown >/dev/null 2>&1 || kill "$EMU_PID" 2>/dev/null
+  emulator_request POST /_emulator/shutdown 2>/dev/null || kill "$EMU_PID" 2>/dev/null
   wait "$EMU_PID" 2>/dev/null
 }
 
@@ -113,37 +113,29 @@ CURL_TLS=()
 # scripts' CPU, more than the uploads'), so over plain HTTP the request goes
 # through bash's /dev/tcp and the common questions are answered by bash
 # matching, without a process; https (tls.sh) goes through curl.
-# emulator_request METHOD PATH: prints the body of a 200 answer, else fails.
+# emulator_request METHOD PATH: the body of a 200 answer into BODY, read in this
+# shell (no subshell); non-zero otherwise.
 emulator_request() {
+  BODY=""
   if [[ $EMU_URL != http://* ]]; then
-    curl -sf -m 10 -X "$1" "${CURL_TLS[@]}" "$EMU_URL$2"
+    BODY=$(curl -sf -m 10 -X "$1" "${CURL_TLS[@]}" "$EMU_URL$2")
     return
   fi
   local hostport=${EMU_URL#http://} fd reply=""
   exec {fd}<>"/dev/tcp/${hostport%:*}/${hostport##*:}" || return 1
   printf '%s %s HTTP/1.1\r\nHost: %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n' "$1" "$2" "$hostport" >&"$fd"
-  read -r -d '' -u "$fd" reply  # to the end: the emulator closes after answering
+  # To the end: the emulator closes after answering. No -t: with a timeout bash adds a select() per byte.
+  read -r -d '' -u "$fd" reply
   exec {fd}>&-
   [[ $reply == "HTTP/1.1 200 "* ]] || return 1
-  printf '%s\n' "${reply#*$'\r\n\r\n'}"
+  BODY=${reply#*$'\r\n\r\n'}
 }
-# fetch_report [QUERY]: the report into REPORT, read in this shell (no
-# subshell). QUERY (?id=…, ?flavor=…&name=…, URL-encoded) keeps only those
-# files: bash reads a socket a byte at a time, and the whole report grows with
-# every upload.
+# fetch_report [QUERY]: the report into REPORT. QUERY (?id=…, ?flavor=…&name=…,
+# URL-encoded) keeps only those files: bash reads a socket a byte at a time,
+# and the whole report grows with every upload.
 fetch_report() {
-  if [[ $EMU_URL != http://* ]]; then
-    REPORT=$(emulator_request GET "/_emulator/report${1:-}")
-  else
-    local hostport=${EMU_URL#http://} fd
-    REPORT=""
-    exec {fd}<>"/dev/tcp/${hostport%:*}/${hostport##*:}" || fail "no report from the emulator at $EMU_URL"
-    printf 'GET /_emulator/report%s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "${1:-}" "$hostport" >&"$fd"
-    read -r -d '' -u "$fd" REPORT  # no -t: with a timeout bash adds a select() per byte
-    exec {fd}>&-
-    [[ $REPORT == "HTTP/1.1 200 "* ]] || REPORT=""
-    REPORT=${REPORT#*$'\r\n\r\n'}
-  fi
+  REPORT=""
+  emulator_request GET "/_emulator/report${1:-}" && REPORT=$BODY
   [ -n "$REPORT" ] || fail "no report from the emulator at $EMU_URL"
 }
 # url_encode TEXT: sets VALUE to TEXT percent-encoded for a query.
@@ -231,28 +223,19 @@ expect_no_violations() {  # label
   v=$(violations)
   [ "$v" = '[]' ] || fail "$1: emulator violations: $v"
 }
-# json_read FILE KEY: sets VALUE to a string or number member of the --json
-# output ("" when absent); json_str / json_num print one (bash matching: the
-# scripts call these often and each process costs).
-json_read() {
-  local text re="\"$2\":(\"([^\"]*)\"|([0-9.]+))"
+# json_value FILE KEY str|num: sets VALUE to a string or number member of the
+# --json output ("" when absent); json_str / json_num print one (bash matching:
+# the scripts call these often and each process costs).
+json_value() {
+  local text re="\"$2\":([0-9.]*)"
+  [ "$3" = str ] && re="\"$2\":\"([^\"]*)\""
   text=$(<"$1")
   VALUE=""
-  [[ $text =~ $re ]] && VALUE=${BASH_REMATCH[2]}${BASH_REMATCH[3]}
+  [[ $text =~ $re ]] && VALUE=${BASH_REMATCH[1]}
   return 0
 }
-json_str() {
-  local text re="\"$2\":\"([^\"]*)\""
-  text=$(<"$1")
-  [[ $text =~ $re ]] && echo "${BASH_REMATCH[1]}"
-  return 0
-}
-json_num() {
-  local text re="\"$2\":([0-9.]*)"
-  text=$(<"$1")
-  [[ $text =~ $re ]] && echo "${BASH_REMATCH[1]}"
-  return 0
-}
+json_str() { json_value "$1" "$2" str && echo "$VALUE"; }
+json_num() { json_value "$1" "$2" num && echo "$VALUE"; }
 
 # make_file PATH SIZE: pseudo-random content (different per file).
 make_file() { head -c "$2" /dev/urandom >"$1"; }
@@ -266,7 +249,7 @@ upload_ok() {
   shift 3
   run_cli "$name" --json --allow-http --graph-base "$GRAPH" "$@" "$file" "$target"
   expect_rc 0 "$name"
-  json_read "$OUT" id
+  json_value "$OUT" id str
   ID=$VALUE
   [ -n "$ID" ] || fail "$name: no id in $(cat "$OUT")"
   case $target in
@@ -280,7 +263,7 @@ upload_ok() {
   # The stored bytes are the file's, so the stored size is the file's size.
   member_of "$ENTRY" size
   size=$VALUE
-  json_read "$OUT" size
+  json_value "$OUT" size num
   [ "$VALUE" = "$size" ] || fail "$name: size mismatch: the CLI says $VALUE, the file has $size"
 }
 # entry_get KEY: a string, number or boolean member of ENTRY (null reads as "").
