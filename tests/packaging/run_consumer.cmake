@@ -3,7 +3,8 @@
 #                     PREFIX: the layout, the per-component CMake files, pkg-config
 #   find_package      consumer/ against PREFIX, then components/ (found/not-found rules)
 #   add_subdirectory  consumer/ with rangeup as a subdirectory
-#   fetchcontent      consumer/ with FetchContent (SOURCE_DIR: no network)
+#   fetchcontent      consumer/ with FetchContent (SOURCE_DIR: no network; CMake passes
+#                     no COMPONENTS, see CMakeLists.txt)
 # -DMODE=… -DSOURCE_DIR=… -DWORK_DIR=… -DPREFIX=… -DCXX=… -DCOMPONENTS=io,curl,…
 foreach(var MODE SOURCE_DIR WORK_DIR PREFIX CXX)
   if(NOT DEFINED ${var})
