@@ -14,13 +14,13 @@ export RANGEUP_PRESETS=${RANGEUP_PRESETS:-"default asan-ubsan windows-mingw i386
 bash scripts/install-deps.sh
 
 # The portability presets share nothing with the native ones (own compilers and
-# build folders), so they are configured and built in a second lane at the
-# lowest CPU priority: it takes the cores the native presets leave idle
-# (configure steps, links, integration tests waiting on timers and on the
-# emulator) and yields them at once to the native builds and tests. Their tests
-# run afterwards at normal priority (under Wine and qemu-user, with timeouts
-# that assume a fair share of the CPU). Build output goes to build/logs/ and is
-# printed when the lane ends, so the lanes never interleave.
+# build folders), so they run in a second lane: each is configured and built at
+# the lowest CPU priority (nice 19: it takes the cores the native presets leave
+# idle — configure steps, links, integration tests waiting on timers and on the
+# emulator — and yields them at once to the native builds), then its tests run
+# at once at nice 5 (under Wine and qemu-user; their timeouts allow for a small
+# share of the CPU, and the native tests keep most of it). Lane output goes to
+# build/logs/ and is printed when the lane ends, so the lanes never interleave.
 background_presets="windows-mingw i386 s390x"
 foreground=""
 background=""
@@ -43,13 +43,19 @@ run_preset() {  # run_preset <preset>: the whole workflow, timed
   fi
 }
 
-build_preset() {  # build_preset <preset>: configure and build, timed
+lane_preset() {  # lane_preset <preset>: configure and build at nice 19, then test at nice 5, timed
   local preset=$1 start=$SECONDS
-  echo "=== configure and build, second lane: $preset ==="
-  if cmake --preset "$preset" && cmake --build --preset "$preset"; then
-    echo "=== preset $preset built ($((SECONDS - start)) s, at nice 19 beside the first lane) ==="
-  else
+  echo "=== second lane: $preset ==="
+  if ! nice -n 19 cmake --preset "$preset" || ! nice -n 19 cmake --build --preset "$preset"; then
     echo "=== preset $preset: build FAILED ($((SECONDS - start)) s) ==="
+    return 1
+  fi
+  echo "=== preset $preset built ($((SECONDS - start)) s, at nice 19 beside the first lane) ==="
+  start=$SECONDS
+  if nice -n 5 ctest --preset "$preset"; then
+    echo "=== preset $preset passed (tests: $((SECONDS - start)) s, at nice 5) ==="
+  else
+    echo "=== preset $preset FAILED (tests: $((SECONDS - start)) s, at nice 5) ==="
     return 1
   fi
 }
@@ -59,15 +65,15 @@ logs=build/logs
 if [[ -n $background ]]; then
   mkdir -p "$logs"
   rm -f "$logs"/*.log "$logs"/*.status
-  echo "=== second lane (nice 19, output in $logs/):$background ==="
-  export -f build_preset
+  echo "=== second lane (output in $logs/):$background ==="
+  export -f lane_preset
   # Job control on for this one job: the lane gets its own process group, so an
   # interrupted run stops it too. (Not setsid: a new session is a new scheduler
   # autogroup on Linux, where nice would no longer rank it below this one.)
   set -m
-  nice -n 19 bash -c '
+  bash -c '
     for preset in "${@:2}"; do
-      if build_preset "$preset" > "$1/$preset.log" 2>&1; then s=0; else s=1; fi
+      if lane_preset "$preset" > "$1/$preset.log" 2>&1; then s=0; else s=1; fi
       echo $s > "$1/$preset.status"
     done' lane "$logs" $background &
   lane_pid=$!
@@ -84,20 +90,10 @@ if [[ -n $lane_pid ]]; then
   start=$SECONDS
   wait "$lane_pid" || true
   lane_pid=""
-  echo "=== second lane built (waited $((SECONDS - start)) s for it after the first lane) ==="
+  echo "=== second lane done (waited $((SECONDS - start)) s for it after the first lane) ==="
   for preset in $background; do
     cat "$logs/$preset.log" 2>/dev/null || true
-    if [[ $(cat "$logs/$preset.status" 2>/dev/null) != 0 ]]; then
-      status=1
-      continue
-    fi
-    start=$SECONDS
-    if ctest --preset "$preset"; then
-      echo "=== preset $preset passed (tests: $((SECONDS - start)) s) ==="
-    else
-      echo "=== preset $preset FAILED (tests: $((SECONDS - start)) s) ==="
-      status=1
-    fi
+    [[ $(cat "$logs/$preset.status" 2>/dev/null) == 0 ]] || status=1
   done
 fi
 exit $status
