@@ -1,15 +1,16 @@
 // Every adapter's single-header edition in one translation unit, linked with
-// one object per adapter (run.sh): a definition that is not inline would be
-// defined twice and fail the link.
+// one object per adapter but Beast (run.sh): a definition that is not inline
+// would be defined twice and fail the link (run.sh checks this object's
+// symbols for Beast's).
+#ifdef RANGEUP_TEST_BEAST
+#include <rangeup/rangeup_beast.hpp>  // first: its edition must include all it needs
+#endif
 #include <rangeup/rangeup.hpp>
 #ifdef RANGEUP_TEST_IO
 #include <rangeup/rangeup_io.hpp>
 #endif
 #ifdef RANGEUP_TEST_CURL
 #include <rangeup/rangeup_curl.hpp>
-#endif
-#ifdef RANGEUP_TEST_BEAST
-#include <rangeup/rangeup_beast.hpp>
 #endif
 #ifdef RANGEUP_TEST_NLOHMANN_JSON
 #include <rangeup/rangeup_nlohmann_json.hpp>
