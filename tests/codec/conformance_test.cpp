@@ -43,7 +43,7 @@ namespace {
 // is a thrown exception, slow there) every 4th: memory errors and byte order
 // do not depend on the position count, and the sanitizer build's fuzzers
 // compare the adapters with the built-in codec on random inputs too.
-std::size_t position_step() { return rangeup_test::under_asan || rangeup_test::under_emulation() ? 4 : 1; }
+std::size_t position_step() { return rangeup_test::reduced_sweeps() ? 4 : 1; }
 
 const std::vector<vector>& table() {
   static const std::vector<vector> v = all();
@@ -88,11 +88,12 @@ TEST_CASE_TEMPLATE_DEFINE("conformance vectors", Codec, vectors_id) {
 // Every proper prefix of a valid document lacks at least its closing '}'.
 TEST_CASE_TEMPLATE_DEFINE("valid documents truncated at every byte", Codec, prefix_id) {
   std::size_t checked = 0;
+  const std::size_t step = position_step();
   for (const vector& v : table()) {
     if (v.expected != ok) continue;
     const std::size_t close = v.json.rfind('}');
     REQUIRE(close != std::string::npos);
-    for (std::size_t n = 0; n < close; n += position_step()) {
+    for (std::size_t n = 0; n < close; n += step) {
       const outcome got = run<Codec>(v.fn, std::string_view(v.json).substr(0, n));
       if (got.ec != rangeup::make_error_code(errc::malformed_json)) {
         FAIL_CHECK(v.name, " prefix of ", n, " bytes: ", show(got));
@@ -100,7 +101,7 @@ TEST_CASE_TEMPLATE_DEFINE("valid documents truncated at every byte", Codec, pref
       ++checked;
     }
   }
-  CHECK(checked > 10000 / position_step());
+  CHECK(checked > 10000 / step);
 }
 
 namespace {
@@ -264,6 +265,7 @@ TEST_CASE_TEMPLATE_DEFINE("adapter agrees with builtin on mutated vectors", Code
   static constexpr char replacements[] = {'\0', '"', '\\', '{', '}', '[', ']', ',', ':', '0', '1', '-', '+', 'e', '.', ' ',
                                           'u', 'n', 'x', '\x1f', '\x7f', '\x80', '\xbf', '\xc3', '\xed', '\xf4', '\xff'};
   std::size_t compared = 0, disagreements = 0;
+  const std::size_t step = position_step();
   for (const vector& v : table()) {
     if (v.expected != ok || v.json.size() > 600) continue;
     const auto compare = [&](const std::string& input) {
@@ -274,7 +276,7 @@ TEST_CASE_TEMPLATE_DEFINE("adapter agrees with builtin on mutated vectors", Code
         FAIL_CHECK(v.name, ": ", printable(input), "\n  adapter ", show(got), "\n  builtin ", show(want));
       }
     };
-    for (std::size_t i = 0; i < v.json.size(); i += position_step()) {
+    for (std::size_t i = 0; i < v.json.size(); i += step) {
       for (const char c : replacements) {
         std::string m = v.json;
         m[i] = c;
@@ -286,7 +288,7 @@ TEST_CASE_TEMPLATE_DEFINE("adapter agrees with builtin on mutated vectors", Code
   }
   MESSAGE(compared, " mutated inputs compared");
   CHECK(disagreements == 0);
-  CHECK(compared > 100000 / position_step());
+  CHECK(compared > 100000 / step);
 }
 
 TEST_CASE_TEMPLATE_INVOKE(vectors_id, rangeup::json::builtin_codec);

@@ -510,12 +510,13 @@ TEST_CASE("fault simulator: every fault kind alone, on every request index, ends
       {"drive PUT .../content, 0 bytes", sim_kind::drive, 0, 0, false, false},
       {"print session", sim_kind::print, 1001, 250, false, false},
   };
+  const bool reduced = rangeup_test::reduced_sweeps();
   for (const sweep_case& c : cases) {
     // Under emulation and under ASan the two 3 000 000-byte sessions (two
     // thirds of the sweep's time there: every run moves 3 MB) are left to the
     // default preset; the other sessions reach the same code, and the route
     // threshold they sit on is plain arithmetic.
-    if ((rangeup_test::under_emulation() || rangeup_test::under_asan) && c.size >= attachment_post_limit) continue;
+    if (reduced && c.size >= attachment_post_limit) continue;
     sim_config cfg = sim_defaults(c.kind, c.size);
     cfg.defer_commit = c.defer_commit;
     cfg.small_attachment_sessions = c.force_session;

@@ -24,4 +24,8 @@ inline constexpr bool under_asan = true;
 inline constexpr bool under_asan = false;
 #endif
 
+// Where the exhaustive sweeps (every fault at every request, every byte
+// position) run a reduced set: under emulation or ASan.
+inline bool reduced_sweeps() { return under_asan || under_emulation(); }
+
 }  // namespace rangeup_test
