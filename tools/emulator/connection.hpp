@@ -1,5 +1,5 @@
 #pragma once
-// One HTTP/1.1 connection (plain or TLS): keep-alive request loop, request
+// One HTTP/1.1 connection (plain or TLS, see byte_stream.hpp): keep-alive request loop, request
 // bodies streamed through a fixed 64 KiB buffer (upload fragments go straight
 // to the session's file with pwrite; nothing holds a whole range in memory).
 
@@ -11,15 +11,13 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <vector>
 
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
+#include "byte_stream.hpp"
 #include "service.hpp"
 
 namespace emu {
@@ -28,19 +26,17 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace asio = boost::asio;
 
-template <class Stream>
-class connection : public std::enable_shared_from_this<connection<Stream>> {
-  static constexpr bool is_tls = !std::is_same<Stream, beast::tcp_stream>::value;
+class connection : public std::enable_shared_from_this<connection> {
   static constexpr std::size_t chunk_size = 64 * 1024;
   static constexpr std::size_t small_body_limit = 1 << 20;  // JSON bodies of create/commit
   static constexpr std::chrono::seconds io_timeout{120};
 
  public:
-  connection(Stream stream, service& svc, std::function<void()> on_stop)
+  connection(std::unique_ptr<byte_stream> stream, service& svc, std::function<void()> on_stop)
       : stream_(std::move(stream)),
         svc_(svc),
         on_stop_(std::move(on_stop)),
-        timer_(stream_.get_executor()),
+        timer_(stream_->get_executor()),
         chunk_(chunk_size) {
     // Beast sizes each socket read by the buffer's free capacity: without this
     // reserve a body arrives in 512-byte reads.
@@ -48,15 +44,11 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
   }
 
   void start() {
-    if constexpr (is_tls) {
-      lowest().expires_after(io_timeout);
-      stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
-        if (ec) return self->close();
-        self->read_head();
-      });
-    } else {
-      read_head();
-    }
+    lowest().expires_after(io_timeout);
+    stream_->handshake([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->close();
+      self->read_head();
+    });
   }
 
  private:
@@ -65,15 +57,15 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
   // to its ticket's cap; sink/drain/drop: read and discarded.
   enum class mode { simple, upload, post, sink, drain, drop };
 
-  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  beast::tcp_stream& lowest() { return stream_->lowest(); }
 
   void read_head() {
     parser_.emplace();
     parser_->header_limit(64 * 1024);
     parser_->body_limit(boost::none);  // sizes are checked against Content-Range, bodies are streamed
     lowest().expires_after(io_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
+    http::async_read_header(*stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
   }
 
   static request_head to_head(const http::request<http::buffer_body>& req, bool chunked) {
@@ -110,8 +102,8 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
   // Wakes this connection on its own io_context, from whichever thread applied
   // the held request this one waits for (fault "hold").
   waker wake_me() {
-    return [self = this->shared_from_this()] {
-      asio::post(self->stream_.get_executor(),
+    return [self = shared_from_this()] {
+      asio::post(self->stream_->get_executor(),
                  [self] { self->take(self->svc_.resume_upload(self->head_, self->route_, self->number_, self->wake_me())); });
     };
   }
@@ -148,7 +140,7 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
     if (!head_.expect_continue || parser_->is_done()) return read_body();
     auto res = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
     lowest().expires_after(io_timeout);
-    http::async_write(stream_, *res, [self = this->shared_from_this(), res](beast::error_code ec, std::size_t) {
+    http::async_write(*stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       if (ec) return self->fail();
       self->read_body();
     });
@@ -171,7 +163,7 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
     parser_->get().body().data = chunk_.data();
     parser_->get().body().size = chunk_.size();
     lowest().expires_after(io_timeout);
-    http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+    http::async_read(*stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_body_read(ec);
     });
   }
@@ -239,7 +231,7 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
     if (rep.delay_ms == 0) return write(std::move(rep));
     lowest().expires_never();
     timer_.expires_after(std::chrono::milliseconds(rep.delay_ms));
-    timer_.async_wait([self = this->shared_from_this(), rep = std::move(rep)](beast::error_code) mutable {
+    timer_.async_wait([self = shared_from_this(), rep = std::move(rep)](beast::error_code) mutable {
       self->write(std::move(rep));
     });
   }
@@ -251,7 +243,7 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
     close_file();
     lowest().expires_never();
     timer_.expires_after(std::chrono::milliseconds(svc_.hold_ms()));
-    timer_.async_wait([self = this->shared_from_this()](beast::error_code) {
+    timer_.async_wait([self = shared_from_this()](beast::error_code) {
       auto rep = self->svc_.apply_held(*self->ticket_, self->head_, self->route_, self->small_body_);
       self->ticket_.reset();
       self->send(std::move(rep));
@@ -270,7 +262,7 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
     res->keep_alive(keep);
     res->prepare_payload();
     lowest().expires_after(io_timeout);
-    http::async_write(stream_, *res, [self = this->shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
+    http::async_write(*stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
       if (self->svc_.stop_requested()) self->on_stop_();
       if (ec || !keep) return self->close();
       self->read_head();
@@ -288,8 +280,8 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
                                               std::string(http::obsolete_reason(http::int_to_status(status))) +
                                               "\r\nContent-Type: application/json\r\nContent-Length: 1024\r\n\r\n");
     lowest().expires_after(io_timeout);
-    asio::async_write(stream_, asio::buffer(*head),
-                      [self = this->shared_from_this(), head](beast::error_code, std::size_t) { self->close(); });
+    asio::async_write(*stream_, asio::buffer(*head),
+                      [self = shared_from_this(), head](beast::error_code, std::size_t) { self->close(); });
   }
 
   void fail() {
@@ -318,7 +310,7 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
   }
 
  private:
-  Stream stream_;
+  std::unique_ptr<byte_stream> stream_;
   service& svc_;
   std::function<void()> on_stop_;
   asio::steady_timer timer_;

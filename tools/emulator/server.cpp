@@ -60,13 +60,9 @@ struct server::impl {
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
         auto on_stop = [this] { stop(); };
-        if (opt.tls()) {
-          std::make_shared<connection<beast::ssl_stream<beast::tcp_stream>>>(
-              beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), ssl), svc, on_stop)
-              ->start();
-        } else {
-          std::make_shared<connection<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), svc, on_stop)->start();
-        }
+        beast::tcp_stream tcp_stream(std::move(socket));
+        auto stream = opt.tls() ? byte_stream::tls(std::move(tcp_stream), ssl) : byte_stream::plain(std::move(tcp_stream));
+        std::make_shared<connection>(std::move(stream), svc, on_stop)->start();
       }
       accept();
     });
