@@ -1,5 +1,8 @@
-// A whole Outlook attachment upload through the single header's session, with a
-// fake in-process server: every range is copied out of the source and checked.
+// The second translation unit that includes the single header (linked with
+// main_tu.cpp, it shows everything in the header is inline: no ODR
+// violations): a whole Outlook attachment upload through the single header's
+// session, with a fake in-process server, every range copied out of the
+// source and checked.
 #include <rangeup/rangeup.hpp>
 
 #include <cstdio>
@@ -46,6 +49,11 @@ struct fake_outlook {
 };
 
 }  // namespace
+
+int second_tu_check() {
+  auto r = rangeup::parse_byte_range("0-4533321");
+  return (r && r->last == 4533321 && !r->open_ended) ? 0 : 1;
+}
 
 int run_core_upload() {
   for (std::size_t i = 0; i < file_size; ++i) g_file[i] = static_cast<unsigned char>(i * 31u + 7u);

@@ -1,4 +1,4 @@
 #pragma once
-// Declarations shared by the two embedding translation units.
+// What core_upload.cpp, the second translation unit, gives main_tu.cpp.
 int second_tu_check();
 int run_core_upload();
