@@ -37,10 +37,13 @@ class byte_stream {
   // The AsyncReadStream / AsyncWriteStream members Beast and Asio call.
   template <class MutableBuffers, class Handler>
   void async_read_some(const MutableBuffers& buffers, Handler&& handler) {
-    // Beast reads into one flat_buffer region; a sequence is read into its first buffer.
-    auto first = boost::asio::buffer_sequence_begin(buffers);
-    const boost::asio::mutable_buffer into =
-        first == boost::asio::buffer_sequence_end(buffers) ? boost::asio::mutable_buffer() : *first;
+    // Beast reads into one flat_buffer region; of a longer sequence the first
+    // non-empty buffer is filled (a read_some may return fewer bytes).
+    boost::asio::mutable_buffer into;
+    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
+      into = *it;
+      if (into.size() != 0) break;
+    }
     read_some(into, erase(std::forward<Handler>(handler)));
   }
 

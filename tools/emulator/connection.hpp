@@ -1,7 +1,8 @@
 #pragma once
-// One HTTP/1.1 connection (plain or TLS, see byte_stream.hpp): keep-alive request loop, request
-// bodies streamed through a fixed 64 KiB buffer (upload fragments go straight
-// to the session's file with pwrite; nothing holds a whole range in memory).
+// One HTTP/1.1 connection (plain or TLS: byte_stream.hpp): keep-alive request
+// loop, request bodies streamed through a fixed 64 KiB buffer (upload fragments
+// go straight to the session's file with pwrite; nothing holds a whole range
+// in memory).
 
 #include <fcntl.h>
 #include <unistd.h>
