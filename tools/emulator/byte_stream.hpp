@@ -67,6 +67,9 @@ class byte_stream {
 
  private:
   // std::function needs a copyable target; Beast's operation handlers move only.
+  // (Asio's own any_completion_handler would do this, but in Boost 1.81 Beast's
+  // tcp_stream does not compile with it: its read op posts the handler, and
+  // post cannot require blocking.never of any_completion_executor.)
   template <class Handler>
   static completion erase(Handler&& handler) {
     auto shared = std::make_shared<std::decay_t<Handler>>(std::forward<Handler>(handler));
